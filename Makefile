@@ -1,0 +1,50 @@
+# vitess-ts: build, test and run the local example.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+APT_PACKAGES := mariadb-server-core mariadb-client-core etcd-server sysbench
+
+.PHONY: deps apt-deps node-deps build proto test lint typecheck unit integration clean
+
+deps: apt-deps node-deps
+
+# Installs the real components the daemons and tests run against, only when missing.
+apt-deps:
+	@missing=""; \
+	command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || missing="$$missing mariadb-server-core"; \
+	command -v mariadb >/dev/null || missing="$$missing mariadb-client-core"; \
+	command -v etcd >/dev/null || missing="$$missing etcd-server"; \
+	command -v sysbench >/dev/null || missing="$$missing sysbench"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing </dev/null; \
+	fi
+
+node-deps: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+build: node-deps
+	npx tsc -p tsconfig.build.json
+
+proto: node-deps
+	bash proto/generate.sh
+
+lint: node-deps
+	npx biome check .
+
+typecheck: node-deps
+	npx tsc -p tsconfig.json --noEmit
+
+unit: node-deps
+	npx vitest run --project unit
+
+integration: build
+	npx vitest run --project integration
+
+test: lint typecheck build
+	npx vitest run --project unit --project integration
+
+clean:
+	rm -rf dist
