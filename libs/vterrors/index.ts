@@ -1,0 +1,17 @@
+export { codeForMysqlErrno, fromMysqlError, MysqlErrno, mysqlErrorFor } from "./mysql-errors.js";
+export {
+  alreadyExists,
+  Code,
+  errorCode,
+  errorMessage,
+  failedPrecondition,
+  internal,
+  invalidArgument,
+  isVtError,
+  type MysqlErrorInfo,
+  notFound,
+  unavailable,
+  VtError,
+  type VtErrorOptions,
+  withContext,
+} from "./vt-error.js";
