@@ -1,3 +1,10 @@
+export {
+  DaemonHttpServer,
+  escapeHtml,
+  type HttpHandler,
+  htmlTable,
+  type StatusSection,
+} from "./http-server.js";
 export { createLogger, type Logger, type LoggerOptions } from "./logger.js";
 export { writePidFile } from "./pid-file.js";
 export { type Program, runProgram } from "./run-main.js";
