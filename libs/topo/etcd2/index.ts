@@ -1,0 +1,2 @@
+export { createEtcdClient } from "./client.js";
+export { EtcdTopoConn } from "./server.js";

@@ -1,0 +1,2 @@
+export { MemoryTopoConn } from "./server.js";
+export { MemoryTopoStore } from "./store.js";
