@@ -1,7 +1,6 @@
 # vitess-ts: build, test and run the local example.
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
-APT_PACKAGES := mariadb-server-core mariadb-client-core etcd-server sysbench
 
 .PHONY: deps apt-deps node-deps build proto test lint typecheck unit integration clean
 
@@ -12,6 +11,7 @@ apt-deps:
 	@missing=""; \
 	command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || missing="$$missing mariadb-server-core"; \
 	command -v mariadb >/dev/null || missing="$$missing mariadb-client-core"; \
+	command -v mariadb-binlog >/dev/null || missing="$$missing mariadb-client"; \
 	command -v etcd >/dev/null || missing="$$missing etcd-server"; \
 	command -v sysbench >/dev/null || missing="$$missing sysbench"; \
 	if [ -n "$$missing" ]; then \
