@@ -14,6 +14,7 @@ apt-deps:
 	command -v mariadb-binlog >/dev/null || missing="$$missing mariadb-client"; \
 	command -v etcd >/dev/null || missing="$$missing etcd-server"; \
 	command -v sysbench >/dev/null || missing="$$missing sysbench"; \
+	command -v curl >/dev/null || missing="$$missing curl"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
