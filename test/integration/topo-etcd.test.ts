@@ -1,11 +1,18 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CellInfo, Keyspace, Tablet, TabletType } from "../../libs/proto/topodata.js";
+import { createCellInfo } from "../../libs/topo/cell-info.js";
 import { describeTopoConformance } from "../../libs/topo/conformance.js";
 import type { WatchEvent } from "../../libs/topo/conn.js";
 import { TopoError, TopoErrorCode } from "../../libs/topo/errors.js";
 import { EtcdTopoConn } from "../../libs/topo/etcd2/server.js";
+import { createKeyspace } from "../../libs/topo/keyspace.js";
 import { lockInfoToJSON, newLockInfo } from "../../libs/topo/lock-info.js";
+import { lockShard } from "../../libs/topo/locks.js";
+import { openTopoServer } from "../../libs/topo/server.js";
+import { createShard } from "../../libs/topo/shard.js";
+import { createTablet, getTabletsByCell } from "../../libs/topo/tablet.js";
 import { type EtcdHandle, startEtcd } from "../harness/etcd.js";
 import { type ManagedProcess, startProcess } from "../harness/processes.js";
 import { TcpProxy } from "../harness/tcp-proxy.js";
@@ -132,6 +139,58 @@ describe("etcd2 topo against a real etcd", () => {
     } finally {
       await watching.close();
       await writer.close();
+    }
+  });
+
+  it("serves typed records from the global and cell topologies of one etcd", async () => {
+    const globalRoot = freshRoot("global");
+    const cellRoot = freshRoot("zone1");
+    const server = await openTopoServer({
+      implementation: "etcd2",
+      globalServerAddress: etcd.clientAddress,
+      globalRoot,
+    });
+    try {
+      await createCellInfo(
+        server,
+        "zone1",
+        CellInfo.create({ serverAddress: etcd.clientAddress, root: cellRoot }),
+      );
+      await createKeyspace(server, "commerce", Keyspace.create());
+      await createShard(server, "commerce", "0");
+      await createTablet(
+        server,
+        Tablet.create({
+          alias: { cell: "zone1", uid: 100 },
+          keyspace: "commerce",
+          shard: "0",
+          type: TabletType.REPLICA,
+        }),
+      );
+      const raw = EtcdTopoConn.open(etcd.clientAddress, "/");
+      try {
+        const keys = (await raw.listRecursive("topo-etcd-test")).map((entry) => `/${entry.path}`);
+        expect(keys).toEqual(
+          expect.arrayContaining([
+            `${globalRoot}/cells/zone1/CellInfo`,
+            `${globalRoot}/keyspaces/commerce/Keyspace`,
+            `${globalRoot}/keyspaces/commerce/shards/0/Shard`,
+            `${cellRoot}/tablets/zone1-0000000100/Tablet`,
+            `${cellRoot}/keyspaces/commerce/shards/0/ShardReplication`,
+          ]),
+        );
+      } finally {
+        await raw.close();
+      }
+      const tablets = await getTabletsByCell(server, "zone1");
+      expect(tablets.map((t) => t.tablet.alias)).toEqual([{ cell: "zone1", uid: 100 }]);
+      const locked = await lockShard(server, "commerce", "0", "PlannedReparentShard", async (lock) => {
+        await lock.check();
+        return (await server.globalConn.list("keyspaces/commerce/shards/0")).includes("locks");
+      });
+      expect(locked).toBe(true);
+    } finally {
+      await server.close();
     }
   });
 

@@ -69,6 +69,11 @@ export class EtcdTopoConn implements TopoConn, EtcdScope {
 
   async watch(path: string): Promise<WatchHandle> {
     const handle = await watchFile(this, path, (cancel) => this.watches.delete(cancel));
+    if (this.closed) {
+      // Closed while the watch was being set up: close() could not cancel it, so do it here.
+      handle.cancel();
+      this.assertOpen();
+    }
     this.watches.add(handle.cancel);
     return handle;
   }
