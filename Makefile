@@ -23,8 +23,10 @@ apt-deps:
 
 node-deps: node_modules/.package-lock.json
 
+# npm install, not npm ci: this npm writes lock files without other platforms' optional packages
+# (biome, buf binaries), which npm ci then rejects. The lock file still pins every version.
 node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm install --no-audit --no-fund
 
 build: node-deps
 	npx tsc -p tsconfig.build.json
