@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Etcd3 } from "etcd3";
+import { findBinary } from "../../libs/env/binaries.js";
 import { freePort } from "./ports.js";
 import { type ManagedProcess, startProcess } from "./processes.js";
 import { waitFor } from "./wait.js";
@@ -46,7 +47,8 @@ export async function startEtcd(dir: string): Promise<EtcdHandle> {
   ];
 
   const launch = async (): Promise<ManagedProcess> => {
-    const child = startProcess({ name: "etcd", command: "etcd", args, logFile: join(dir, "etcd.log") });
+    const command = findBinary({ names: ["etcd"], debianPackage: "etcd-server" });
+    const child = startProcess({ name: "etcd", command, args, logFile: join(dir, "etcd.log") });
     try {
       await waitUntilServing(clientAddress, child);
     } catch (err) {
