@@ -91,7 +91,9 @@ export class GrpcServer {
     try {
       for await (const response of handler(call.request, context) as AsyncIterable<unknown>) {
         if (context.signal.aborted) return;
-        if (!call.write(response)) await new Promise((resolve) => call.once("drain", resolve));
+        if (!call.write(response)) await drainOrCancel(call, context.signal);
+        // Leaving the loop returns the handler's iterator, so its cleanup (finally blocks) runs.
+        if (context.signal.aborted) return;
       }
       call.end();
     } catch (err) {
@@ -130,6 +132,19 @@ export class GrpcServer {
       });
     });
   }
+}
+
+/** Waits for the stream to accept more data; a cancelled call never drains, so cancellation ends the wait. */
+function drainOrCancel(call: ServerWritableStream<unknown, unknown>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      call.off("drain", done);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    call.once("drain", done);
+    signal.addEventListener("abort", done, { once: true });
+  });
 }
 
 function logFailure(log: Logger, err: unknown): void {

@@ -1,4 +1,5 @@
 export { codeForMysqlErrno, fromMysqlError, MysqlErrno, mysqlErrorFor } from "./mysql-errors.js";
+export { fromRpcError, toRpcError } from "./rpc-error.js";
 export {
   alreadyExists,
   Code,
