@@ -1,0 +1,184 @@
+import { parseFlags } from "../../libs/flags/index.js";
+import { GrpcServer } from "../../libs/grpc/index.js";
+import { quoteIdentifier } from "../../libs/mysql/sql-literal.js";
+import { QueryService } from "../../libs/proto/queryservice.js";
+import { TabletManagerService } from "../../libs/proto/tabletmanagerservice.js";
+import { Tablet, TabletType } from "../../libs/proto/topodata.js";
+import {
+  createLogger,
+  DaemonHttpServer,
+  handleTerminationSignals,
+  onShutdown,
+  runProgram,
+  shutdown,
+  writePidFile,
+} from "../../libs/servenv/index.js";
+import { openTopoServerFromFlags, tabletAliasString } from "../../libs/topo/index.js";
+import { errorMessage } from "../../libs/vterrors/index.js";
+import { resolveConfig, vttabletFlags, vttabletUsage } from "./flags.js";
+import { HealthChecker } from "./health-check.js";
+import { MysqlDaemon } from "./mysql-daemon.js";
+import { checkCell, ensureKeyspaceAndShard, registerTablet } from "./registration.js";
+import { SchemaCache } from "./schema-cache.js";
+import { addStatusSections } from "./status-page.js";
+import { TabletState, timeNow } from "./tablet-state.js";
+import { ActionLock, SIDECAR_STATEMENTS, tabletManagerHandlers } from "./tabletmanager/index.js";
+import { TabletServer } from "./tabletserver/index.js";
+
+/** "" binds every interface (IPv6 and IPv4); an IPv6 literal is bracketed for gRPC. */
+function bindHosts(address: string): { http: string; grpc: string } {
+  if (address === "") return { http: "::", grpc: "[::]" };
+  return {
+    http: address,
+    grpc: address.includes(":") && !address.startsWith("[") ? `[${address}]` : address,
+  };
+}
+
+async function main(argv: string[]): Promise<number | undefined> {
+  const { values } = parseFlags(vttabletFlags, argv);
+  const config = resolveConfig(values);
+  const aliasText = tabletAliasString(config.alias);
+  const baseLogger = createLogger("vttablet", {
+    logDir: values["log-dir"] || undefined,
+    level: values["log-level"],
+  });
+  const logger = baseLogger.child({ tablet: aliasText });
+  handleTerminationSignals();
+  const removePidFile = values["pid-file"] ? writePidFile(values["pid-file"]) : undefined;
+  onShutdown(() => {
+    removePidFile?.();
+    logger.info("vttablet exiting");
+    logger.flush();
+  });
+
+  try {
+    logger.info(
+      { keyspace: config.keyspace, shard: config.shard, mysqld: config.mysql },
+      "vttablet starting",
+    );
+    const ts = await openTopoServerFromFlags(values);
+    onShutdown(() => ts.close());
+    await checkCell(ts, config.alias.cell);
+
+    const mysqld = new MysqlDaemon(config.mysql, config.roles, logger);
+    onShutdown(() => mysqld.close());
+    await mysqld.waitUntilReachable(values["wait-for-mysqld"]);
+    // Local setup is kept out of the binlog: it exists on every tablet, so it must never replicate.
+    await mysqld.executeSuperQueryList(
+      [...SIDECAR_STATEMENTS, `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(config.dbName)}`],
+      { noBinlog: true },
+    );
+    const mysqlPort = config.mysqlPort || (await mysqld.port());
+
+    const shardInfo = await ensureKeyspaceAndShard(ts, config.keyspace, config.shard, logger);
+    const http = new DaemonHttpServer("vttablet", logger);
+    const tabletServer = new TabletServer(
+      {
+        alias: config.alias,
+        dbName: config.dbName,
+        mysql: config.mysql,
+        appUser: config.roles.app.user,
+        appPassword: config.roles.app.password,
+        dbaUser: config.roles.dba.user,
+        dbaPassword: config.roles.dba.password,
+        poolSize: values["queryserver-config-pool-size"],
+        streamPoolSize: values["queryserver-config-stream-pool-size"],
+        txPoolSize: values["queryserver-config-transaction-cap"],
+        queryTimeoutMs: values["queryserver-config-query-timeout"],
+        txTimeoutMs: values["queryserver-config-transaction-timeout"],
+        maxResultRows: values["queryserver-config-max-result-size"],
+      },
+      baseLogger,
+      http.metrics,
+    );
+    await tabletServer.open();
+
+    const desired = Tablet.fromPartial({
+      alias: config.alias,
+      hostname: config.hostname,
+      portMap: { vt: config.httpPort, grpc: config.grpcPort },
+      keyspace: config.keyspace,
+      shard: config.shard,
+      keyRange: shardInfo.shard.keyRange,
+      type: config.initType,
+      dbNameOverride: config.dbNameOverride,
+      mysqlHostname: config.mysqlHostname,
+      mysqlPort,
+      tabletStartTime: timeNow(),
+    });
+    const record = await registerTablet(ts, desired, config.initType, shardInfo.shard, logger);
+    const state = new TabletState(record, { ts, mysqld, queryService: tabletServer, logger });
+    state.applyShard(shardInfo.shard);
+    if (state.type === TabletType.PRIMARY) {
+      await mysqld.setReadOnly(false);
+      await state.claimShardPrimary();
+    } else {
+      await mysqld.setReadOnly(true);
+    }
+
+    const schema = new SchemaCache(mysqld, () => state.dbName, logger);
+    await schema.reloadQuietly();
+    schema.startPeriodicReload(values["queryserver-config-schema-reload-time"]);
+    const health = new HealthChecker({
+      state,
+      mysqld,
+      queryService: tabletServer,
+      logger,
+      intervalMs: values["health-check-interval"],
+      unhealthyThresholdMs: values["unhealthy-threshold"],
+    });
+    await health.checkNow();
+
+    const grpc = new GrpcServer(logger);
+    grpc.addService(QueryService, tabletServer.handlers());
+    grpc.addService(
+      TabletManagerService,
+      tabletManagerHandlers({
+        ts,
+        state,
+        mysqld,
+        schema,
+        lock: new ActionLock(),
+        logger,
+        replicationConnectRetrySeconds: Math.max(1, Math.round(values["replication-connect-retry"] / 1000)),
+        checkHealthNow: () => health.checkNow(),
+        refreshFromTopo: () => state.refreshFromTopo(),
+      }),
+    );
+    const hosts = bindHosts(config.bindAddress);
+    await grpc.listen(hosts.grpc, config.grpcPort);
+    addStatusSections(http, { state, health, mysqld, schema });
+    http.setHealthCheck(() => (state.isMysqlReachable ? undefined : "mysqld is not reachable"));
+    await http.listen(hosts.http, config.httpPort);
+    health.start();
+
+    const grace = values["shutdown-grace-period"];
+    onShutdown(async () => {
+      logger.info("SIGTERM: going NOT_SERVING and draining");
+      health.stop();
+      schema.stop();
+      state.beginShutdown();
+      state.publish();
+      await tabletServer.close(grace);
+      await grpc.shutdown(grace);
+      await http.close();
+    });
+    logger.info(
+      {
+        type: TabletType[state.type],
+        http: config.httpPort,
+        grpc: config.grpcPort,
+        serving: state.isServing(),
+      },
+      "vttablet started",
+    );
+    return undefined;
+  } catch (err) {
+    logger.error({ err: errorMessage(err) }, "vttablet failed to start");
+    process.stderr.write(`vttablet ${aliasText}: ${errorMessage(err)}\n`);
+    await shutdown(1);
+    return 1;
+  }
+}
+
+await runProgram({ name: "vttablet", usage: vttabletUsage, main });

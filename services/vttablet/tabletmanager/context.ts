@@ -1,0 +1,27 @@
+import type { Logger } from "pino";
+import type { ServiceHandlers } from "../../../libs/grpc/index.js";
+import type { TabletManagerService } from "../../../libs/proto/tabletmanagerservice.js";
+import type { TopoServer } from "../../../libs/topo/index.js";
+import type { MysqlDaemon } from "../mysql-daemon.js";
+import type { SchemaCache } from "../schema-cache.js";
+import type { TabletState } from "../tablet-state.js";
+import type { ActionLock } from "./action-lock.js";
+
+/** What every tablet manager RPC group works with. */
+export interface TabletManagerContext {
+  readonly ts: TopoServer;
+  readonly state: TabletState;
+  readonly mysqld: MysqlDaemon;
+  readonly schema: SchemaCache;
+  /** Serializes actions that change the tablet's type, replication or read-only state. */
+  readonly lock: ActionLock;
+  readonly logger: Logger;
+  /** Seconds a replica waits between attempts to reach its source (MASTER_CONNECT_RETRY). */
+  readonly replicationConnectRetrySeconds: number;
+  /** Runs a health check now, so the serving state follows a replication change without waiting a tick. */
+  checkHealthNow(): Promise<void>;
+  /** Re-reads the tablet and shard records and applies them (RefreshState). */
+  refreshFromTopo(): Promise<void>;
+}
+
+export type TabletManagerHandlers = Partial<ServiceHandlers<TabletManagerService>>;
