@@ -7,6 +7,8 @@ import { rowsAsStrings, rowsOf } from "../../libs/mysql/query-result.js";
 import {
   type BindVariable,
   type BoundQuery,
+  ExecuteOptions,
+  ExecuteOptions_Workload,
   type QueryResult,
   type StreamHealthResponse,
   type Target,
@@ -286,6 +288,38 @@ describe("TabletServer query service against MariaDB", () => {
     expect(tooMany.message).toContain("Row count exceeded 10000");
     expect(tooMany.mysql?.errno).toBe(10001);
     expect((await execute("select * from big where id <= 10000")).rows).toHaveLength(10_000);
+    const olap = await client.rpc.execute({
+      ...executeRequest("select id from big"),
+      options: ExecuteOptions.fromPartial({ workload: ExecuteOptions_Workload.OLAP }),
+    });
+    expect(olap.result?.rows).toHaveLength(BIG_ROWS);
+  });
+
+  it("runs a batch as one transaction: all or nothing", async () => {
+    const batch = (sqls: string[]) => ({
+      effectiveCallerId: undefined,
+      immediateCallerId: undefined,
+      target: PRIMARY,
+      queries: sqls.map((sql) => query(sql)),
+      asTransaction: true,
+      transactionId: 0,
+      options: undefined,
+    });
+    const ok = await client.rpc.executeBatch(
+      batch(["insert into product values ('batch-1', 1)", "insert into product values ('batch-2', 2)"]),
+    );
+    expect(ok.results.map((r) => r.rowsAffected)).toEqual([1, 1]);
+    const err = await failure(
+      client.rpc.executeBatch(
+        batch(["insert into product values ('batch-3', 3)", "insert into product values ('batch-1', 1)"]),
+      ),
+    );
+    expect(err.code).toBe(Code.ALREADY_EXISTS);
+    expect(err.mysql?.errno).toBe(1062);
+    expect(
+      rowsAsStrings(await execute("select sku from product where sku like 'batch-%' order by sku")),
+    ).toEqual([["batch-1"], ["batch-2"]]);
+    await execute("delete from product where sku like 'batch-%'");
   });
 
   it("streams 50,000 rows completely, in chunks, fields first", async () => {

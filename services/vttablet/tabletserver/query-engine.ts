@@ -19,6 +19,10 @@ import { type Transaction, TxPool } from "./tx-pool.js";
 
 export interface RunOptions {
   includedFields: IncludedFields;
+  /** OLAP/DBA workloads: no row limit and no configured statement timeout (the caller's deadline still holds). */
+  unlimited: boolean;
+  /** The caller's own statement timeout (ExecuteOptions.authoritative_timeout), instead of the configured one. */
+  timeoutMs?: number;
   /** The caller's deadline (ms since the epoch), if it set one. */
   deadline?: number;
   /** Aborts when the caller goes away: the running statement is killed. */
@@ -107,8 +111,8 @@ export class QueryEngine {
     transactionId: number,
     options: RunOptions,
   ): Promise<QueryResult> {
-    const timeoutMs = this.timeoutFor(options.deadline);
-    const maxRows = this.config.maxResultRows;
+    const timeoutMs = this.timeoutFor(options);
+    const maxRows = options.unlimited ? 0 : this.config.maxResultRows;
     const fetch = { maxRows, includedFields: options.includedFields };
     if (transactionId !== 0) {
       const tx = this.txPool.lock(transactionId, "for query");
@@ -214,11 +218,11 @@ export class QueryEngine {
     await Promise.all([this.connPool, this.streamPool, this.txConnPool, this.dbaPool].map((p) => p.close()));
   }
 
-  /** The statement timeout for a call: the configured one, shortened by the caller's deadline. */
-  private timeoutFor(deadline: number | undefined): number {
-    const configured = this.config.queryTimeoutMs;
-    if (deadline === undefined) return configured;
-    const left = deadline - Date.now();
+  /** The statement timeout for a call: the configured (or requested) one, shortened by the caller's deadline. */
+  private timeoutFor(options: RunOptions): number {
+    const configured = options.timeoutMs ?? (options.unlimited ? 0 : this.config.queryTimeoutMs);
+    if (options.deadline === undefined) return configured;
+    const left = options.deadline - Date.now();
     if (left <= 0)
       throw new VtError(Code.DEADLINE_EXCEEDED, "the caller's deadline passed before the query started");
     return configured > 0 ? Math.min(configured, left) : left;

@@ -1,12 +1,13 @@
 import type { Registry } from "prom-client";
 import type { ServiceHandlers } from "../../../libs/grpc/index.js";
 import { IncludedFields } from "../../../libs/mysql/query-result.js";
-import type {
-  BoundQuery,
-  ExecuteOptions,
-  QueryResult,
-  StreamHealthResponse,
-  Target,
+import {
+  type BoundQuery,
+  type ExecuteOptions,
+  type QueryResult,
+  type StreamHealthResponse,
+  type Target,
+  ExecuteOptions_Workload as Workload,
 } from "../../../libs/proto/query.js";
 import type { QueryService } from "../../../libs/proto/queryservice.js";
 import { type TabletAlias, TabletType } from "../../../libs/proto/topodata.js";
@@ -18,7 +19,7 @@ import { DeniedTables } from "./denied-tables.js";
 import { HealthBroadcaster } from "./health-broadcaster.js";
 import { InFlight } from "./in-flight.js";
 import { TabletServerMetrics } from "./metrics.js";
-import { QueryEngine } from "./query-engine.js";
+import { QueryEngine, type RunOptions } from "./query-engine.js";
 import { queryServiceHandlers } from "./query-service.js";
 import { classifyStatement, type StatementKind } from "./statement-kind.js";
 import { aliasString, checkTarget, notServingError, targetString } from "./target-check.js";
@@ -104,12 +105,13 @@ export class TabletServer {
       this.lifecycle = "opening";
       this.opening = this.engine.open().then(
         () => {
+          if (this.lifecycle !== "opening") return; // closed meanwhile
           this.lifecycle = "open";
           this.publishHealth();
           this.logger.info({ tablet: this.aliasText }, "query service open");
         },
         (err: unknown) => {
-          this.lifecycle = "new";
+          if (this.lifecycle === "opening") this.lifecycle = "new";
           this.opening = undefined;
           throw fromMysqlError(err).withContext(`tablet ${this.aliasText}: cannot open the query service`);
         },
@@ -271,7 +273,7 @@ export class TabletServer {
   }
 
   private publishHealth(): void {
-    this.health?.publish(this.currentHealth());
+    this.health.publish(this.currentHealth());
   }
 
   /** Whether this call may run now (Vitess's StartRequest): lifecycle, serving state, then target. */
@@ -319,10 +321,17 @@ export class TabletServer {
     return { sql: substituteBindVars(query.sql, query.bindVariables), kind };
   }
 
-  private runOptions(options: ExecuteOptions | undefined, context: RequestContext) {
-    // Without options a caller gets all field metadata (vtgate always asks for ALL explicitly).
-    const includedFields = options ? options.includedFields : IncludedFields.ALL;
-    return { includedFields, deadline: context.deadline, signal: context.signal };
+  private runOptions(options: ExecuteOptions | undefined, context: RequestContext): RunOptions {
+    const workload = options?.workload ?? Workload.UNSPECIFIED;
+    const timeout = options?.timeout;
+    return {
+      // Without options a caller gets all field metadata (vtgate always asks for ALL explicitly).
+      includedFields: options ? options.includedFields : IncludedFields.ALL,
+      unlimited: workload === Workload.OLAP || workload === Workload.DBA,
+      timeoutMs: timeout?.$case === "authoritativeTimeout" ? timeout.value : undefined,
+      deadline: context.deadline,
+      signal: context.signal,
+    };
   }
 
   /** A failure as the caller sees it: a VtError (MySQL errno/SQLSTATE kept) naming this tablet. */
