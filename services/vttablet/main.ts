@@ -21,7 +21,7 @@ import { MysqlDaemon } from "./mysql-daemon.js";
 import { checkCell, ensureKeyspaceAndShard, registerTablet } from "./registration.js";
 import { SchemaCache } from "./schema-cache.js";
 import { addStatusSections } from "./status-page.js";
-import { TabletState, timeNow } from "./tablet-state.js";
+import { TabletState, tabletTypeName, timeNow } from "./tablet-state.js";
 import { ActionLock, SIDECAR_STATEMENTS, tabletManagerHandlers } from "./tabletmanager/index.js";
 import { TabletServer } from "./tabletserver/index.js";
 
@@ -165,7 +165,7 @@ async function main(argv: string[]): Promise<number | undefined> {
     });
     logger.info(
       {
-        type: TabletType[state.type],
+        type: tabletTypeName(state.type),
         http: config.httpPort,
         grpc: config.grpcPort,
         serving: state.isServing(),

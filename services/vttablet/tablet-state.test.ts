@@ -11,7 +11,7 @@ import {
   type TopoServer,
   updateShardFields,
 } from "../../libs/topo/index.js";
-import { TabletState } from "./tablet-state.js";
+import { TabletState, tabletTypeName } from "./tablet-state.js";
 import { FakeQueryService, FakeReadOnly, silentLogger } from "./testing/fakes.js";
 
 const ALIAS = parseTabletAlias("zone1-100");
@@ -124,4 +124,9 @@ describe("TabletState", () => {
     expect((await getTablet(ts, ALIAS)).tablet.type).toBe(TabletType.REPLICA);
     expect(mysqld.readOnly).toBe(true);
   });
+});
+
+it("names tablet types by their current names", () => {
+  expect(tabletTypeName(TabletType.PRIMARY)).toBe("PRIMARY");
+  expect(tabletTypeName(TabletType.RDONLY)).toBe("RDONLY");
 });

@@ -1,6 +1,12 @@
 import type { Logger } from "pino";
 import type { Target } from "../../libs/proto/query.js";
-import { type Shard, type Tablet, type TabletAlias, TabletType } from "../../libs/proto/topodata.js";
+import {
+  type Shard,
+  type Tablet,
+  type TabletAlias,
+  TabletType,
+  tabletTypeToJSON,
+} from "../../libs/proto/topodata.js";
 import type { Time } from "../../libs/proto/vttime.js";
 import {
   getShard,
@@ -37,8 +43,9 @@ export function compareTime(a: Time | undefined, b: Time | undefined): number {
   return as[0]! - bs[0]! || as[1]! - bs[1]!;
 }
 
+/** "PRIMARY", "RDONLY"...: the current names (the enum's reverse mapping would give the aliases MASTER, BATCH). */
 export function tabletTypeName(type: TabletType): string {
-  return TabletType[type] ?? String(type);
+  return tabletTypeToJSON(type);
 }
 
 /** The tables denied to `type` in `cell` by the shard's tablet controls. */

@@ -214,6 +214,24 @@ describe("vttablet: two tablets of commerce/0 on real etcd and MariaDB", () => {
     expect(excluded.schemaDefinition?.tableDefinitions.map((table) => table.name)).not.toContain("customer");
   });
 
+  it("fetches as dba: several statements, a row limit, MySQL errors with errno", async () => {
+    const { results } = await tm100.rpc.executeMultiFetchAsDba({
+      sql: Buffer.from("SELECT 1 AS a; SELECT COUNT(*) FROM customer; SET @x = 1"),
+      dbName: "vt_commerce",
+      maxRows: 10,
+      disableBinlogs: false,
+      reloadSchema: false,
+      disableForeignKeyChecks: false,
+    });
+    expect(results.map((r) => rowsAsStrings(r))).toEqual([[["1"]], [["1"]], []]);
+    expect(results[0]?.fields[0]?.name).toBe("a");
+    const tooMany = await dba(tm100, "SELECT seq FROM seq_1_to_2000").catch((e) => e);
+    expect((tooMany as VtError).code).toBe(Code.RESOURCE_EXHAUSTED);
+    const missing = await dba(tm100, "SELECT * FROM nosuchtable").catch((e) => e);
+    expect((missing as VtError).mysql).toEqual({ errno: 1146, sqlstate: "42S02" });
+    await tm100.rpc.reloadSchema({ waitPosition: "" });
+  });
+
   it("SIGTERM makes 101 NOT_SERVING in StreamHealth before it exits 0; a restart re-registers the same record", async () => {
     const tablet = tablets[1]!;
     const query = createGrpcClient(QueryService, tablet.grpcAddress);
@@ -252,5 +270,77 @@ describe("vttablet: two tablets of commerce/0 on real etcd and MariaDB", () => {
       async () =>
         rowsAsStrings((await dba(tm101, "SELECT email FROM customer ORDER BY customer_id"))!).length === 2,
     );
+  });
+
+  it("shows the tablet on /debug/status", async () => {
+    const page = await (await fetch(`http://127.0.0.1:${tablets[0]!.httpPort}/debug/status`)).text();
+    expect(page).toContain("zone1-0000000100");
+    expect(page).toContain("commerce/0");
+    expect(page).toContain("PRIMARY");
+  });
+
+  it("runs a planned reparent to 101 through the tablet manager: demote, catch up, promote, repoint", async () => {
+    const query100 = createGrpcClient(QueryService, tablets[0]!.grpcAddress);
+    clients.push(query100);
+    const health100 = async () => {
+      for await (const health of query100.rpc.streamHealth({})) return health;
+      throw new Error("no health");
+    };
+
+    const { primaryStatus } = await tm100.rpc.demotePrimary({ force: false });
+    expect(primaryStatus?.position).toMatch(/^MariaDB\/0-100-\d+$/);
+    expect(primaryStatus?.filePosition).toMatch(/^FilePos\/vt-0000000100-bin\.\d+:\d+$/);
+    expect((await health100()).serving).toBe(false);
+    const readOnly = await dba(tm100, "SELECT @@GLOBAL.read_only");
+    expect(rowsAsStrings(readOnly!)).toEqual([["1"]]);
+
+    await tm101.rpc.waitForPosition({ position: primaryStatus!.position }, { timeoutMs: 10_000 });
+    const { status: stopped } = await tm101.rpc.stopReplicationAndGetStatus({ stopReplicationMode: 0 });
+    expect(stopped?.before?.sqlState).toBe(3);
+    expect(stopped?.after?.sqlState).toBe(1);
+    const { position } = await tm101.rpc.promoteReplica({ semiSync: false });
+    expect(position).toContain("0-100-");
+    expect((await getTablet(ts!, ALIAS_101)).tablet.type).toBe(TabletType.PRIMARY);
+    expect(tabletAliasString((await getShard(ts!, KEYSPACE, SHARD)).shard.primaryAlias!)).toBe(
+      "zone1-0000000101",
+    );
+
+    await tm100.rpc.setReplicationSource(
+      {
+        parent: ALIAS_101,
+        timeCreatedNs: "0",
+        forceStartReplication: false,
+        waitPosition: position,
+        semiSync: false,
+        heartbeatInterval: 0,
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect((await getTablet(ts!, ALIAS_100)).tablet.type).toBe(TabletType.REPLICA);
+    await waitFor("100 serving as REPLICA", async () => {
+      const health = await health100();
+      return health.serving && health.target?.tabletType === TabletType.REPLICA;
+    });
+
+    await tm101.rpc.executeFetchAsApp({
+      query: Buffer.from("INSERT INTO customer (email) VALUES ('carol@domain.com')"),
+      maxRows: 0,
+    });
+    await waitFor("the new primary's row on 100", async () =>
+      rowsAsStrings((await dba(tm100, "SELECT email FROM customer"))!).some(
+        (r) => r[0] === "carol@domain.com",
+      ),
+    );
+    const { status: full } = await tm100.rpc.fullStatus({});
+    expect(full?.readOnly).toBe(true);
+    expect(full?.replicationStatus?.sourcePort).toBe(mysqlds[1]!.port);
+    expect(full?.serverId).toBe(100);
+  });
+
+  it("a restarted primary comes back PRIMARY and read-write", async () => {
+    await tablets[1]!.restart();
+    expect((await getTablet(ts!, ALIAS_101)).tablet.type).toBe(TabletType.PRIMARY);
+    const readOnly = await dba(tm101, "SELECT @@GLOBAL.read_only");
+    expect(rowsAsStrings(readOnly!)).toEqual([["0"]]);
   });
 });

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { TabletType } from "../../../libs/proto/topodata.js";
+import { TabletType, tabletTypeToJSON } from "../../../libs/proto/topodata.js";
 import { updateTabletFields } from "../../../libs/topo/index.js";
 import { Code, VtError } from "../../../libs/vterrors/index.js";
 import type { TabletManagerContext, TabletManagerHandlers } from "./context.js";
@@ -19,7 +19,7 @@ export function stateHandlers(tm: TabletManagerContext): TabletManagerHandlers {
     },
 
     changeType: async ({ tabletType }, { signal }) => {
-      if (tabletType === TabletType.UNKNOWN || TabletType[tabletType] === undefined) {
+      if (tabletType === TabletType.UNKNOWN || tabletTypeToJSON(tabletType) === "UNRECOGNIZED") {
         throw new VtError(Code.INVALID_ARGUMENT, `ChangeType: invalid tablet type ${tabletType}`);
       }
       if (tabletType === TabletType.PRIMARY) {
