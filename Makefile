@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
-.PHONY: deps apt-deps node-deps build proto test lint typecheck unit integration clean
+.PHONY: deps apt-deps node-deps build proto test lint typecheck unit integration clean bench-mysql-server
 
 deps: apt-deps node-deps
 
@@ -48,6 +48,10 @@ integration: build
 
 test: lint typecheck build
 	npx vitest run --project unit --project integration
+
+# Point selects through our MySQL protocol server (canned result) vs. the same clients on a real MariaDB.
+bench-mysql-server: build
+	node dist/bench/mysql-server.js
 
 clean:
 	rm -rf dist

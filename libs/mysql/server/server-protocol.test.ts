@@ -1,4 +1,8 @@
 /** Protocol corners over a raw socket: auth switch, rarely used commands, bad input, connection limit. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import mysql from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Code, VtError } from "../../vterrors/index.js";
 import { scrambleNativePassword } from "./auth-server.js";
@@ -6,6 +10,7 @@ import { AuthServerStatic } from "./auth-server-static.js";
 import { Command } from "./constants.js";
 import { MysqlType } from "./mysql-types.js";
 import { PayloadReader } from "./packet-reader.js";
+import { MysqlServer } from "./server.js";
 import { CannedHandler, field, resultOf, Type } from "./testing/canned-handler.js";
 import { parseErr, RawClient } from "./testing/raw-client.js";
 import { startTestServer, type TestServer } from "./testing/test-server.js";
@@ -95,6 +100,24 @@ describe("authentication", () => {
 });
 
 describe("commands", () => {
+  it("ends result sets with 0xfe OK packets under CLIENT_DEPRECATE_EOF, with MORE_RESULTS_EXISTS between results", async () => {
+    const c = await rawLogin();
+    c.command(Buffer.from("\x03select 1; select 1", "latin1"));
+    const packets = [];
+    for (let i = 0; i < 8; i++) packets.push(await c.read());
+    expect(packets.map((p) => p.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(packets.map((p) => p.payload[0])).toEqual([1, 3, 1, 0xfe, 1, 3, 1, 0xfe]);
+    const status = (p: { payload: Buffer }) => {
+      const r = new PayloadReader(p.payload, 1);
+      r.lenencInt();
+      r.lenencInt();
+      return r.u16();
+    };
+    expect(status(packets[3])).toBe(0x0002 | 0x0008);
+    expect(status(packets[7])).toBe(0x0002);
+    expect(c.packets).toHaveLength(0);
+  });
+
   it("turns multi-statements off and on with COM_SET_OPTION", async () => {
     const c = await rawLogin();
     c.command(Buffer.from([Command.SET_OPTION, 1, 0]));
@@ -282,6 +305,32 @@ describe("bad input", () => {
       expect(refusing.closed).toHaveLength(0);
     } finally {
       await server.stop();
+    }
+  });
+});
+
+describe("unix socket", () => {
+  it("serves a unix socket, where SourceHost localhost entries apply", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mysql-sock-"));
+    const path = join(dir, "mysql.sock");
+    const authServer = AuthServerStatic.fromJson(
+      JSON.stringify({ local: [{ Password: "pw", UserData: "local", SourceHost: "localhost" }] }),
+    );
+    const local = new CannedHandler().on("select 1", resultOf([field("1", Type.INT64)], [[1]]));
+    const server = new MysqlServer({ handler: local, authServer });
+    await server.listen({ path });
+    await server.listen({ port: 0 });
+    try {
+      const conn = await mysql.createConnection({ socketPath: path, user: "local", password: "pw" });
+      expect((await conn.query("select 1"))[0]).toEqual([{ 1: 1 }]);
+      expect(local.opened[0].remoteAddress).toBe("localhost");
+      await conn.end();
+      await expect(
+        mysql.createConnection({ host: "127.0.0.1", port: server.port, user: "local", password: "pw" }),
+      ).rejects.toMatchObject({ errno: 1045 });
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
