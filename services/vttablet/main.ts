@@ -25,13 +25,27 @@ import { TabletState, tabletTypeName, timeNow } from "./tablet-state.js";
 import { ActionLock, SIDECAR_STATEMENTS, tabletManagerHandlers } from "./tabletmanager/index.js";
 import { TabletServer } from "./tabletserver/index.js";
 
-/** "" binds every interface (IPv6 and IPv4); an IPv6 literal is bracketed for gRPC. */
-function bindHosts(address: string): { http: string; grpc: string } {
-  if (address === "") return { http: "::", grpc: "[::]" };
-  return {
-    http: address,
-    grpc: address.includes(":") && !address.startsWith("[") ? `[${address}]` : address,
-  };
+/** Where to listen: an explicit --bind-address, else every interface (IPv6 dual-stack, then IPv4 only). */
+function bindHosts(address: string): { http: string[]; grpc: string[] } {
+  if (address === "") return { http: ["::", "0.0.0.0"], grpc: ["[::]", "0.0.0.0"] };
+  const grpc = address.includes(":") && !address.startsWith("[") ? `[${address}]` : address;
+  return { http: [address], grpc: [grpc] };
+}
+
+/** Listens on the first host that works (a machine without IPv6 refuses "::"). */
+async function listenOnFirst(
+  hosts: readonly string[],
+  listen: (host: string) => Promise<number>,
+): Promise<number> {
+  let lastError: unknown;
+  for (const host of hosts) {
+    try {
+      return await listen(host);
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw lastError;
 }
 
 async function main(argv: string[]): Promise<number | undefined> {
@@ -146,10 +160,10 @@ async function main(argv: string[]): Promise<number | undefined> {
       }),
     );
     const hosts = bindHosts(config.bindAddress);
-    await grpc.listen(hosts.grpc, config.grpcPort);
+    await listenOnFirst(hosts.grpc, (host) => grpc.listen(host, config.grpcPort));
     addStatusSections(http, { state, health, mysqld, schema });
     http.setHealthCheck(() => (state.isMysqlReachable ? undefined : "mysqld is not reachable"));
-    await http.listen(hosts.http, config.httpPort);
+    await listenOnFirst(hosts.http, (host) => http.listen(host, config.httpPort));
     health.start();
 
     const grace = values["shutdown-grace-period"];
