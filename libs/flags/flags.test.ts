@@ -86,3 +86,18 @@ describe("flagUsage", () => {
     expect(usage.split("\n")).toHaveLength(5);
   });
 });
+
+describe("flagUsage with long names", () => {
+  it("keeps two spaces between a long flag and its help", () => {
+    const long = defineFlags({
+      "queryserver-config-max-result-size": {
+        type: "int",
+        default: 10000,
+        help: "most rows a query may return",
+      },
+    });
+    expect(flagUsage(long)).toBe(
+      "  --queryserver-config-max-result-size int  most rows a query may return (default 10000)",
+    );
+  });
+});

@@ -141,5 +141,5 @@ export function flagUsage(spec: FlagSpec): string {
       return [`  --${name}${type}`, `${def.help}${suffix}`] as const;
     });
   const width = Math.min(40, Math.max(0, ...rows.map(([left]) => left.length)) + 2);
-  return rows.map(([left, right]) => `${left.padEnd(width)}${right}`).join("\n");
+  return rows.map(([left, right]) => `${left.padEnd(width - 2)}  ${right}`).join("\n");
 }

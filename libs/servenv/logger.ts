@@ -7,6 +7,8 @@ export type { Logger } from "pino";
 
 export interface LoggerOptions {
   logDir?: string;
+  /** File name (without .log) under logDir when several processes of one program share it, e.g. "vttablet-zone1-0000000100". */
+  logName?: string;
   level?: string;
   /** Defaults to whether stdout is a terminal: people read pretty lines, programs read JSON. */
   pretty?: boolean;
@@ -21,7 +23,10 @@ export function createLogger(program: string, options: LoggerOptions = {}): Logg
   let destination: DestinationStream;
   if (options.logDir) {
     mkdirSync(options.logDir, { recursive: true });
-    destination = pino.destination({ dest: join(options.logDir, `${program}.log`), sync: false });
+    destination = pino.destination({
+      dest: join(options.logDir, `${options.logName ?? program}.log`),
+      sync: false,
+    });
   } else if (options.pretty ?? process.stdout.isTTY) {
     destination = pretty({ colorize: true, translateTime: "SYS:HH:MM:ss.l" });
   } else {

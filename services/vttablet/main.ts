@@ -54,6 +54,7 @@ async function main(argv: string[]): Promise<number | undefined> {
   const aliasText = tabletAliasString(config.alias);
   const baseLogger = createLogger("vttablet", {
     logDir: values["log-dir"] || undefined,
+    logName: `vttablet-${aliasText}`,
     level: values["log-level"],
   });
   const logger = baseLogger.child({ tablet: aliasText });
