@@ -1,0 +1,36 @@
+export {
+  type FormatOptions,
+  formatKeyspaceVSchema,
+  formatRoutingRules,
+  formatSrvVSchema,
+  keyspaceVSchemaToJson,
+  parseKeyspaceVSchema,
+  parseRoutingRules,
+  parseSrvVSchema,
+} from "./json.js";
+export {
+  buildKeyspaceSchema,
+  type ColumnVindex,
+  type KeyspaceRef,
+  type KeyspaceSchema,
+  type TableType,
+  TYPE_REFERENCE,
+  TYPE_SEQUENCE,
+  type VSchemaIssue,
+  type VSchemaTable,
+} from "./keyspace-builder.js";
+export {
+  parseQualifiedName,
+  parseRoutingRuleSource,
+  type QualifiedName,
+  type RoutingRuleSource,
+  TABLET_TYPE_SUFFIX,
+} from "./table-name.js";
+export {
+  emptyKeyspaceVSchema,
+  formatIssues,
+  type ValidationResult,
+  validateKeyspaceVSchema,
+  validateRoutingRules,
+} from "./validate.js";
+export { buildVSchema, type ResolvedRoutingRule, resolveSequence, VSchema } from "./vschema.js";
