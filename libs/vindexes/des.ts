@@ -164,7 +164,12 @@ export function zeroKeyDes(hi: number, lo: number, out: Uint8Array, offset = 0):
     outHi |= FP_HI[(i + 4) * 256 + b]!;
     outLo |= FP_LO[(i + 4) * 256 + b]!;
   }
-  const view = new DataView(out.buffer, out.byteOffset + offset, 8);
-  view.setUint32(0, outHi >>> 0);
-  view.setUint32(4, outLo >>> 0);
+  out[offset] = outHi >>> 24;
+  out[offset + 1] = (outHi >>> 16) & 0xff;
+  out[offset + 2] = (outHi >>> 8) & 0xff;
+  out[offset + 3] = outHi & 0xff;
+  out[offset + 4] = outLo >>> 24;
+  out[offset + 5] = (outLo >>> 16) & 0xff;
+  out[offset + 6] = (outLo >>> 8) & 0xff;
+  out[offset + 7] = outLo & 0xff;
 }
