@@ -30,7 +30,8 @@ export interface Vindex {
  * the hot path (hash, numeric, xxhash...) allocates no promise per value.
  *
  * - `map`: one destination per value, same order; NULL and values that do not parse for the vindex map to
- *   `none` (as Vitess: `where id = 'abc'` on a hash column selects nothing). Never throws for bad values.
+ *   `none` (as Vitess: `where id = 'abc'` on a hash column selects nothing). Throws only where Vitess's Map
+ *   fails: text that is not valid UTF-8 for the unicode_loose vindexes (INVALID_ARGUMENT).
  * - `verify`: whether each value maps to the keyspace id at the same index; throws INVALID_ARGUMENT naming
  *   the vindex and the value when a value does not parse.
  */
