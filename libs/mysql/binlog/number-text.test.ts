@@ -72,3 +72,45 @@ describe("formatDouble", () => {
     expect(formatDouble(value)).toBe(text);
   });
 });
+
+describe("formatFloat agrees with its exact path", () => {
+  it("for a spread of floats", () => {
+    const buf = Buffer.alloc(4);
+    for (let bits = 1; bits < 0x7f800000; bits += 0x1234567 >> 4) {
+      for (const sign of [0, 0x80000000]) {
+        buf.writeUInt32BE((bits | sign) >>> 0);
+        const value = buf.readFloatBE(0);
+        expect(formatFloat(value)).toBe(formatFloatExactForTest(value));
+      }
+    }
+    for (let i = 0; i < 20000; i++) {
+      const value = Math.fround(i * 0.37 + i / 7);
+      expect(formatFloat(value)).toBe(formatFloatExactForTest(value));
+    }
+  });
+});
+
+/** The reference: 6 significant digits, half-even on exact ties, trailing zeros dropped, my_gcvt layout. */
+function formatFloatExactForTest(value: number): string {
+  if (value === 0) return "0";
+  let text = value.toExponential(5);
+  const seven = value.toExponential(6);
+  const e7 = seven.indexOf("e");
+  if (seven[e7 - 1] === "5" && Number(seven) === value && Number(seven[e7 - 2]) % 2 === 0) {
+    text = seven.slice(0, e7 - 1) + seven.slice(e7);
+  }
+  const [mantissa, exponent] = text.split("e") as [string, string];
+  const negative = mantissa.startsWith("-");
+  const digits = mantissa.replace("-", "").replace(".", "").replace(/0+$/, "") || "0";
+  return layoutForTest(negative, digits, Number(exponent) + 1);
+}
+
+function layoutForTest(negative: boolean, digits: string, decpt: number): string {
+  const sign = negative ? "-" : "";
+  if (decpt >= -14 && (decpt <= 15 || digits.length > decpt)) {
+    if (decpt <= 0) return `${sign}0.${"0".repeat(-decpt)}${digits}`;
+    if (decpt < digits.length) return `${sign}${digits.slice(0, decpt)}.${digits.slice(decpt)}`;
+    return `${sign}${digits}${"0".repeat(decpt - digits.length)}`;
+  }
+  return `${sign}${digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits}e${decpt - 1}`;
+}

@@ -123,19 +123,98 @@ function layout({ negative, digits, decpt }: Digits): string {
 
 /** A DOUBLE as SELECT shows it: the shortest digits that read back as the same double (dtoa mode 0). */
 export function formatDouble(value: number): string {
+  const magnitude = value < 0 ? -value : value;
+  // Between 1e-6 and 1e15, JavaScript's shortest form is fixed-point and identical to my_gcvt's 'f' format.
+  if (magnitude >= 1e-6 && magnitude < 1e15) return String(value);
   if (value === 0) return Object.is(value, -0) ? "-0" : "0";
   if (!Number.isFinite(value)) return "0";
-  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
   return layout(splitExponential(value.toExponential()));
 }
+
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 /**
  * A FLOAT as SELECT shows it: at most 6 significant digits (FLT_DIG), rounded half-even on the exact value
  * of the float, trailing zeros dropped (`3.14159`, `16777200`, `3.40282e38`).
  */
 export function formatFloat(value: number): string {
-  if (value === 0) return Object.is(value, -0) ? "-0" : "0";
-  if (!Number.isFinite(value)) return "0";
+  const out = Buffer.allocUnsafe(32);
+  return out.toString("latin1", 0, writeFloat(out, 0, value));
+}
+
+/** formatFloat written straight into `dst`; returns the offset after it. */
+export function writeFloat(dst: Buffer, dp: number, value: number): number {
+  if (value === 0 || !Number.isFinite(value)) return writeAscii(dst, dp, Object.is(value, -0) ? "-0" : "0");
+  const magnitude = value < 0 ? -value : value;
+  // decpt: value = 0.DIGITS × 10^decpt; scale the value to 6 integer digits.
+  let decpt = Math.floor(Math.log10(magnitude)) + 1;
+  const shift = 6 - decpt;
+  if (shift >= -16 && shift <= 22) {
+    // A float has 24 significant bits, so the scaled double is within 1e-9 of the exact product: the
+    // rounding is right unless the value sits on a tie, which the exact path settles.
+    let scaled = shift >= 0 ? magnitude * POW10[shift]! : magnitude / POW10[-shift]!;
+    if (scaled >= 1e6) {
+      decpt++;
+      scaled /= 10;
+    } else if (scaled < 1e5) {
+      decpt--;
+      scaled *= 10;
+    }
+    const floor = Math.floor(scaled);
+    const fraction = scaled - floor;
+    if (Math.abs(fraction - 0.5) > 1e-6) {
+      let digits = fraction > 0.5 ? floor + 1 : floor;
+      if (digits === 1e6) {
+        digits = 1e5;
+        decpt++;
+      }
+      let length = 6;
+      while (length > 1 && digits % 10 === 0) {
+        digits /= 10;
+        length--;
+      }
+      if (value < 0) dst[dp++] = 0x2d;
+      return writeLayout(dst, dp, digits, length, decpt);
+    }
+  }
+  return writeAscii(dst, dp, formatFloatExact(value));
+}
+
+/** layout() for a digit string given as an integer of `length` digits, written into `dst`. */
+function writeLayout(dst: Buffer, dp: number, digits: number, length: number, decpt: number): number {
+  if (decpt >= -MAX_DECPT_FOR_F_FORMAT + 1 && (decpt <= MAX_DECPT_FOR_F_FORMAT || length > decpt)) {
+    if (decpt <= 0) {
+      dst[dp++] = ZERO;
+      dst[dp++] = 0x2e;
+      for (let i = decpt; i < 0; i++) dst[dp++] = ZERO;
+      return writeUint(dst, dp, digits);
+    }
+    if (decpt < length) {
+      const divisor = POW10[length - decpt]!;
+      const integer = Math.floor(digits / divisor);
+      dp = writeUint(dst, dp, integer);
+      dst[dp++] = 0x2e;
+      return writePadded(dst, dp, digits - integer * divisor, length - decpt);
+    }
+    dp = writeUint(dst, dp, digits);
+    for (let i = length; i < decpt; i++) dst[dp++] = ZERO;
+    return dp;
+  }
+  const divisor = POW10[length - 1]!;
+  const first = Math.floor(digits / divisor);
+  dst[dp++] = ZERO + first;
+  if (length > 1) {
+    dst[dp++] = 0x2e;
+    dp = writePadded(dst, dp, digits - first * divisor, length - 1);
+  }
+  dst[dp++] = 0x65;
+  const exponent = decpt - 1;
+  if (exponent < 0) dst[dp++] = 0x2d;
+  return writeUint(dst, dp, exponent < 0 ? -exponent : exponent);
+}
+
+/** formatFloat through the exact decimal expansions JavaScript gives; rounds exact ties to even. */
+function formatFloatExact(value: number): string {
   let text = value.toExponential(5);
   // toExponential rounds an exact tie away from zero; dtoa rounds it to even.
   const seven = value.toExponential(6);

@@ -18,7 +18,7 @@ import { BINARY_COLLATION_ID, ColumnType } from "./constants.js";
 import { corruptEvent } from "./cursor.js";
 import { decimalBinarySize, writeDecimalValue } from "./decimal.js";
 import { jsonBinaryToText } from "./json-binary.js";
-import { formatDouble, formatFloat, writeAscii, writeInt, writeUint } from "./number-text.js";
+import { formatDouble, writeAscii, writeFloat, writeInt, writeUint } from "./number-text.js";
 import type { ColumnMeta } from "./table-map.js";
 import { stringMaxLength } from "./table-map.js";
 import {
@@ -339,7 +339,13 @@ export class RowImageDecoder {
           throw corruptEvent(`column ${i}: value of ${length} bytes runs past the event`);
         const pad = kind === ValueKind.CHAR ? plan.param2[i]! : 0;
         this.ensure(Math.max(length, pad));
-        src.copy(this.out, start, sp, sp + length);
+        if (length < 48) {
+          // Buffer#copy costs more than a short loop.
+          const out = this.out;
+          for (let k = 0; k < length; k++) out[start + k] = src[sp + k]!;
+        } else {
+          src.copy(this.out, start, sp, sp + length);
+        }
         sp += length;
         this.op = start + length;
         if (length < pad) {
@@ -383,7 +389,7 @@ export class RowImageDecoder {
         return sp + 8;
       }
       case ValueKind.FLOAT:
-        this.op = writeAscii(out, start, formatFloat(src.readFloatLE(sp)));
+        this.op = writeFloat(out, start, src.readFloatLE(sp));
         return sp + 4;
       case ValueKind.DOUBLE:
         this.op = writeAscii(out, start, formatDouble(src.readDoubleLE(sp)));
