@@ -1,0 +1,24 @@
+import type { Command } from "../framework.js";
+import { cellCommands } from "./cells.js";
+import { keyspaceCommands } from "./keyspaces.js";
+import { queryCommands } from "./query.js";
+import { reparentCommands } from "./reparents.js";
+import { servingGraphCommands } from "./serving-graph.js";
+import { shardCommands } from "./shards.js";
+import { tabletCommands } from "./tablets.js";
+
+/** Every vtctldclient command, sorted by name for --help; a new group is one more spread here. */
+export const COMMANDS: readonly Command[] = [
+  ...cellCommands,
+  ...keyspaceCommands,
+  ...shardCommands,
+  ...tabletCommands,
+  ...queryCommands,
+  ...servingGraphCommands,
+  ...reparentCommands,
+].sort((a, b) => a.name.localeCompare(b.name));
+
+/** The command named `name` (exact, or an alias). */
+export function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((c) => c.name === name || c.aliases.includes(name));
+}
