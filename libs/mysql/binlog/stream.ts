@@ -2,13 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { type Logger, pino } from "pino";
 import { Code, VtError } from "../../vterrors/index.js";
 import type { MysqlAddress } from "../connect.js";
-import {
-  appendGtid,
-  encodePosition,
-  type Position,
-  positionGtidSetString,
-  ZERO_POSITION,
-} from "../replication/index.js";
+import { appendGtid, encodePosition, type Position, ZERO_POSITION } from "../replication/index.js";
 import { BinlogClient, type DumpStart, type ResolvedStart } from "./client.js";
 import { EventFlag, EventType } from "./constants.js";
 import { BinlogDecoder, readEventHeader } from "./decoder.js";
@@ -47,6 +41,8 @@ export interface BinlogStreamOptions {
   logger?: Logger;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /** Errors that a new connection may cure: lost connections, a killed dump thread, a server restart. */
 const RETRIABLE_ERRNOS = new Set([1040, 1053, 1152, 1158, 1159, 1160, 1161, 1927, 2006, 2013]);
 /** ER_MASTER_FATAL_ERROR_READING_BINLOG: the position is not in the binlog (purged, unknown domain...). */
@@ -81,11 +77,21 @@ export interface FilePosition {
 
 /**
  * A binlog event stream from a MySQL/MariaDB server: `for await (const event of stream)`. Events come
- * decoded, in order; `close()` (or leaving the loop) ends it. A lost connection is re-established and
- * the stream resumes after the last complete transaction it delivered, skipping the events of a partly
- * delivered transaction, so the consumer sees every event exactly once. Errors thrown by the iterator are
- * VtErrors: FAILED_PRECONDITION with MySQL errno 1236 for a start position the server no longer has (or
- * never had), DATA_LOSS for a checksum mismatch or corrupt event, UNAVAILABLE when reconnecting failed.
+ * decoded, in order; `close()` (or leaving the loop) ends it. Received events are buffered up to
+ * `bufferBytes`, then the socket is paused until the consumer catches up.
+ *
+ * A lost connection (network error, killed dump thread, server restart, no heartbeat for three periods)
+ * is re-established with backoff and the dump restarts after the last complete transaction delivered
+ * (GTID mode: `position`; file mode: `filePosition`). The events of a partly delivered transaction are
+ * received again and skipped (checked by their log positions), so the consumer sees every event exactly
+ * once; when the loss fell between transactions, the server's preamble (ROTATE, FORMAT_DESCRIPTION,
+ * GTID_LIST...) is delivered again.
+ *
+ * Errors thrown by the iterator are VtErrors: FAILED_PRECONDITION with MySQL errno 1236 for a start
+ * position the server no longer has (purged), never had (a domain unknown under gtid_strict_mode) or is
+ * ahead of it; DATA_LOSS for a checksum mismatch or a corrupt event; UNAVAILABLE when reconnecting
+ * failed `attempts` times in a row; the server's own error (errno kept) otherwise. The first connection
+ * is made by the first `next()` and its errors are thrown as they are, without retries.
  */
 export class BinlogStream implements AsyncIterable<BinlogEvent>, AsyncIterator<BinlogEvent> {
   private readonly log: Logger;
@@ -112,6 +118,8 @@ export class BinlogStream implements AsyncIterable<BinlogEvent>, AsyncIterator<B
   private openTransaction: number[] = [];
   /** While resuming inside a transaction: the positions still to skip. */
   private skipping: number[] | undefined;
+  private reconnectCount = 0;
+  private skippedCount = 0;
 
   constructor(private readonly options: BinlogStreamOptions) {
     this.log = (options.logger ?? pino({ enabled: false })).child({ component: "binlog-stream" });
@@ -126,6 +134,16 @@ export class BinlogStream implements AsyncIterable<BinlogEvent>, AsyncIterator<B
   /** The file position after the last complete transaction (or other event outside one) delivered. */
   get filePosition(): FilePosition {
     return { file: this.file, position: this.committedOffset };
+  }
+
+  /** How many times the stream reconnected after losing its connection. */
+  get reconnects(): number {
+    return this.reconnectCount;
+  }
+
+  /** Events received again after a reconnect and not delivered, because the consumer already had them. */
+  get skippedEvents(): number {
+    return this.skippedCount;
   }
 
   /** The dump thread's connection id on the server, 0 before it connects. */
@@ -190,7 +208,7 @@ export class BinlogStream implements AsyncIterable<BinlogEvent>, AsyncIterator<B
 
   private shift(): Buffer {
     const raw = this.queue[this.queueHead]!;
-    this.queue[this.queueHead++] = Buffer.alloc(0);
+    this.queue[this.queueHead++] = EMPTY;
     if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.queueHead);
       this.queueHead = 0;
@@ -198,6 +216,8 @@ export class BinlogStream implements AsyncIterable<BinlogEvent>, AsyncIterator<B
     this.queuedBytes -= raw.length;
     if (this.paused && this.queuedBytes < (this.options.bufferBytes ?? 16 * 1024 * 1024) / 2) {
       this.paused = false;
+      // The silence while paused was ours, not the server's.
+      this.lastReceived = Date.now();
       this.client?.resume();
     }
     return raw;
@@ -326,6 +346,7 @@ export class BinlogStream implements AsyncIterable<BinlogEvent>, AsyncIterator<B
       try {
         this.client = undefined;
         await this.connect();
+        this.reconnectCount++;
         return;
       } catch (connectError) {
         const vtError =
@@ -361,6 +382,7 @@ export class BinlogStream implements AsyncIterable<BinlogEvent>, AsyncIterator<B
         );
       }
       decoder.observe(raw);
+      this.skippedCount++;
       if (this.skipping.length === 0) this.skipping = undefined;
       this.failures = 0;
       return undefined;
@@ -427,7 +449,7 @@ function describeStart(start: DumpStart | ResolvedStart): string {
     case "file":
       return `${start.file}:${start.position}`;
     case "gtid":
-      return encodePosition(start.position) || `GTID position "${positionGtidSetString(start.position)}"`;
+      return encodePosition(start.position) || "the empty GTID position (the server's first transaction)";
   }
 }
 
