@@ -41,6 +41,14 @@ describe("readBinlogFile", () => {
     expect(count).toBe(2 * events.length - 1);
   });
 
+  it("starts at a position, reading the FORMAT_DESCRIPTION first", async () => {
+    const path = writeBinlog("bin.000004", events);
+    const position = 4 + events[0]!.length + 48 * events[1]!.length;
+    const kinds: string[] = [];
+    for await (const event of readBinlogFile(path, { startPosition: position })) kinds.push(event.kind);
+    expect(kinds).toEqual(["xid", "xid", "rotate"]);
+  });
+
   it("refuses a file that is not a binlog", async () => {
     const path = join(dir, "not-a-binlog");
     writeFileSync(path, "hello");

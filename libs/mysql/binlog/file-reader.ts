@@ -59,12 +59,21 @@ export async function* readBinlogFileEvents(
   }
 }
 
-/** Decodes the events of a binlog file. */
+/**
+ * Decodes the events of a binlog file. With a `startPosition` past the start, the file's
+ * FORMAT_DESCRIPTION is read first (not yielded) so checksums and post-header lengths are known.
+ */
 export async function* readBinlogFile(
   path: string,
   options: BinlogFileOptions = {},
 ): AsyncGenerator<BinlogEvent> {
   const decoder = options.decoder ?? new BinlogDecoder(options);
+  if ((options.startPosition ?? 0) > BINLOG_MAGIC.length && decoder.format === undefined) {
+    for await (const raw of readBinlogFileEvents(path, { ...options, startPosition: undefined })) {
+      decoder.decode(raw);
+      break;
+    }
+  }
   for await (const raw of readBinlogFileEvents(path, options)) {
     yield decoder.decode(raw);
   }

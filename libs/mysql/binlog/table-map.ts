@@ -1,6 +1,6 @@
+import { type ColumnPlan, planColumns } from "./column-plan.js";
 import { BINARY_COLLATION_ID, ColumnType, OptionalMetadata } from "./constants.js";
 import { Cursor, corruptEvent } from "./cursor.js";
-import { type ColumnPlan, planColumns } from "./values.js";
 
 /** One column of a TABLE_MAP event, with what the optional metadata (binlog_row_metadata) says about it. */
 export interface ColumnMeta {
