@@ -219,12 +219,22 @@ describe("tablets of commerce/0 with real MariaDBs", () => {
     const { result } = await tm.rpc.executeFetchAsDba({
       query: Buffer.from(sql),
       dbName: "vt_commerce",
-      maxRows: 100,
+      maxRows: 100_000,
       disableBinlogs: false,
       reloadSchema: false,
       disableForeignKeyChecks: false,
     });
     return result ? rowsAsStrings(result) : [];
+  };
+
+  /** An insert as the app user straight over the tablet's gRPC; fails on a read-only tablet. */
+  const directApp = async (tablet: VttabletHandle, sql: string): Promise<void> => {
+    let tm = tmClients.find((c) => c.address === tablet.grpcAddress);
+    if (!tm) {
+      tm = createGrpcClient(TabletManagerService, tablet.grpcAddress);
+      tmClients.push(tm);
+    }
+    await tm.rpc.executeFetchAsApp({ query: Buffer.from(sql), maxRows: 0 }, { timeoutMs: 5_000 });
   };
 
   const fetchAsDba = async (alias: string, sql: string): Promise<unknown[][]> =>
@@ -294,15 +304,18 @@ describe("tablets of commerce/0 with real MariaDBs", () => {
       "zone1-100",
       "INSERT INTO product (sku, description) VALUES ('SKU-1001', 'Monitor')",
     );
+    // The insert is acknowledged: it must reach both followers within a second.
     const written = Date.now();
-    for (const replica of ["zone1-101", "zone1-102"]) {
-      await waitFor(
-        `the row on ${replica}`,
-        async () => (await fetchAsDba(replica, "SELECT sku FROM product")).length === 1,
-        { timeoutMs: 5_000, intervalMs: 50 },
-      );
-    }
-    expect(Date.now() - written).toBeLessThan(1_000 + 2 * 400); // two client runs of ~0.4 s each
+    await Promise.all(
+      [tablets[1]!, tablets[2]!].map((replica) =>
+        waitFor(
+          `the row on ${replica.alias}`,
+          async () => (await directFetch(replica, "SELECT sku FROM product")).length === 1,
+          { timeoutMs: 1_000, intervalMs: 20 },
+        ),
+      ),
+    );
+    expect(Date.now() - written).toBeLessThan(1_000);
     const table = await ok("ExecuteFetchAsDBA", "zone1-102", "SELECT sku, description FROM product");
     expect(table).toBe(
       [
@@ -316,25 +329,57 @@ describe("tablets of commerce/0 with real MariaDBs", () => {
     );
   });
 
-  it("PlannedReparentShard to 101 demotes 100, which then replicates from 101", async () => {
+  it("PlannedReparentShard to 101 under a continuous writer loses no acknowledged insert", async () => {
+    await ok(
+      "ExecuteFetchAsDBA",
+      "zone1-100",
+      "CREATE TABLE load_rows (id BIGINT NOT NULL, PRIMARY KEY (id))",
+    );
+    const acknowledged: number[] = [];
+    let stop = false;
+    // Inserts as the app user into whichever tablet takes writes: 100, then 101 once promoted. Only inserts
+    // that returned without error count.
+    const writer = (async () => {
+      let next = 1;
+      let target = tablets[0]!;
+      while (!stop) {
+        try {
+          await directApp(target, `INSERT INTO load_rows (id) VALUES (${next})`);
+          acknowledged.push(next);
+          next++;
+        } catch {
+          next++;
+          target = target === tablets[0] ? tablets[1]! : tablets[0]!;
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      }
+    })();
+    await waitFor("the writer to get going", () => acknowledged.length >= 20, { timeoutMs: 10_000 });
     await ok("PlannedReparentShard", "commerce/0", "--new-primary", "zone1-101");
-    const lines = (await ok("GetTablets", "--keyspace", "commerce")).trimEnd().split("\n");
-    expect(lines.map((line) => line.split(" ")[3])).toEqual(["replica", "primary", "rdonly"]);
+    const countAtReparent = acknowledged.length;
+    await waitFor("inserts on the new primary", () => acknowledged.length >= countAtReparent + 20, {
+      timeoutMs: 10_000,
+    });
+    stop = true;
+    await writer;
+
+    const onNewPrimary = new Set(
+      (await directFetch(tablets[1]!, "SELECT id FROM load_rows")).map((row) => Number(row[0])),
+    );
+    const missing = acknowledged.filter((id) => !onNewPrimary.has(id));
+    expect(missing).toEqual([]);
     expect(JSON.parse(await ok("GetShard", "commerce/0")).shard.primary_alias).toEqual({
       cell: "zone1",
       uid: 101,
     });
-    await ok(
-      "ExecuteFetchAsDBA",
-      "zone1-101",
-      "INSERT INTO product (sku, description) VALUES ('SKU-1002', 'Keyboard')",
-    );
-    for (const replica of ["zone1-100", "zone1-102"]) {
-      await waitFor(
-        `the new primary's row on ${replica}`,
-        async () => (await fetchAsDba(replica, "SELECT sku FROM product")).length === 2,
-        { timeoutMs: 10_000, intervalMs: 100 },
-      );
+    const lines = (await ok("GetTablets", "--keyspace", "commerce")).trimEnd().split("\n");
+    expect(lines.map((line) => line.split(" ")[3])).toEqual(["replica", "primary", "rdonly"]);
+    // The old primary now replicates from the new one, as does the rdonly tablet.
+    for (const follower of [tablets[0]!, tablets[2]!]) {
+      await waitFor(`every acknowledged row on ${follower.alias}`, async () => {
+        const rows = await directFetch(follower, "SELECT COUNT(*) FROM load_rows");
+        return Number(rows[0]?.[0]) === onNewPrimary.size;
+      });
     }
     const positions = (await ok("ShardReplicationPositions", "commerce/0")).trimEnd().split("\n");
     expect(positions).toHaveLength(3);
