@@ -283,7 +283,7 @@ describe("tablets of commerce/0 with real MariaDBs", () => {
 
   it("PlannedReparentShard --new-primary zone1-100 makes 100 a read-write PRIMARY that 101 and 102 follow", async () => {
     const events = await ok("PlannedReparentShard", "commerce/0", "--new-primary", "zone1-100");
-    expect(events).toMatch(/^I\d{4} \d\d:\d\d:\d\d\.\d{6} planned_reparenter\.ts:0\] /m);
+    expect(events).toMatch(/^I\d{4} \d\d:\d\d:\d\d\.\d{6} planned-reparent\.ts:0\] /m);
     const shard = JSON.parse(await ok("GetShard", "commerce/0"));
     expect(shard.shard.primary_alias).toEqual({ cell: "zone1", uid: 100 });
     expect(shard.shard.primary_term_start_time.seconds).toMatch(/^\d+$/);

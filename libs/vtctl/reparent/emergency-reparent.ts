@@ -44,7 +44,7 @@ export async function emergencyReparentShard(
     }
     await checkPrimaryElect(env, keyspace, shard, request.newPrimary);
   }
-  const log = new ReparentLog(env, "emergency_reparenter.ts");
+  const log = new ReparentLog(env, "emergency-reparent.ts");
   const scope = await openScope(
     env,
     keyspace,

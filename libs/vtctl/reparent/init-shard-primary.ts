@@ -32,7 +32,7 @@ export async function initShardPrimary(
   const shard = requireName("shard", request.shard);
   const electAlias = requireAlias(request.primaryElectTabletAlias, "primary_elect_tablet_alias");
   await checkPrimaryElect(env, keyspace, shard, electAlias);
-  const log = new ReparentLog(env, "init_shard_primary.ts");
+  const log = new ReparentLog(env, "init-shard-primary.ts");
   const scope = await openScope(
     env,
     keyspace,

@@ -41,7 +41,7 @@ export async function plannedReparentShard(
   }
   // Validate the named tablet before taking the lock: a bad request changes nothing.
   if (request.newPrimary) await checkPrimaryElect(env, keyspace, shard, request.newPrimary);
-  const log = new ReparentLog(env, "planned_reparenter.ts");
+  const log = new ReparentLog(env, "planned-reparent.ts");
   const scope = await openScope(
     env,
     keyspace,
