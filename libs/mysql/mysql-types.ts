@@ -1,43 +1,5 @@
 import { MySqlFlag, Type } from "../proto/query.js";
-
-/** Column types of the MySQL protocol (`enum_field_types`), as sent in column definitions. */
-export const MysqlColumnType = {
-  DECIMAL: 0x00,
-  TINY: 0x01,
-  SHORT: 0x02,
-  LONG: 0x03,
-  FLOAT: 0x04,
-  DOUBLE: 0x05,
-  NULL: 0x06,
-  TIMESTAMP: 0x07,
-  LONGLONG: 0x08,
-  INT24: 0x09,
-  DATE: 0x0a,
-  TIME: 0x0b,
-  DATETIME: 0x0c,
-  YEAR: 0x0d,
-  NEWDATE: 0x0e,
-  VARCHAR: 0x0f,
-  BIT: 0x10,
-  TIMESTAMP2: 0x11,
-  DATETIME2: 0x12,
-  TIME2: 0x13,
-  VECTOR: 0xf2,
-  JSON: 0xf5,
-  NEWDECIMAL: 0xf6,
-  ENUM: 0xf7,
-  SET: 0xf8,
-  TINY_BLOB: 0xf9,
-  MEDIUM_BLOB: 0xfa,
-  LONG_BLOB: 0xfb,
-  BLOB: 0xfc,
-  VAR_STRING: 0xfd,
-  STRING: 0xfe,
-  GEOMETRY: 0xff,
-} as const;
-
-/** The collation id of the `binary` character set: a column with it holds bytes, not text. */
-export const BINARY_COLLATION_ID = 63;
+import { BINARY_COLLATION_ID, MysqlColumnType } from "./column-type.js";
 
 /** Vitess's table from MySQL column type to its type before flags refine it (`sqltypes.mysqlToType`). */
 const BASE_TYPES: ReadonlyMap<number, Type> = new Map([

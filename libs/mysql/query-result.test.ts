@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MySqlFlag, Type } from "../proto/query.js";
-import { mysqlColumnTypeOf, MysqlColumnType as T, vitessTypeOf } from "./mysql-types.js";
+import { MysqlColumnType as T } from "./column-type.js";
+import { mysqlColumnTypeOf, vitessTypeOf } from "./mysql-types.js";
 import {
   type ColumnDefinition,
   fieldOf,

@@ -1,4 +1,5 @@
 import { type Field, MySqlFlag, Type } from "../proto/query.js";
+import { BINARY_COLLATION_ID } from "./column-type.js";
 
 /** One row of information_schema.COLUMNS, the columns the schema reader selects. */
 export interface ColumnInfo {
@@ -22,7 +23,6 @@ export interface ColumnInfo {
   collationId: number;
 }
 
-const BINARY_COLLATION = 63;
 /** The bit query.Type sets on integral types. */
 const ISINTEGRAL = 0x100;
 
@@ -98,7 +98,7 @@ export function columnFlags(column: ColumnInfo, type: Type): number {
   if (BLOBS.has(type)) flags |= MySqlFlag.BLOB_FLAG;
   if (/\bunsigned\b/i.test(column.columnType)) flags |= MySqlFlag.UNSIGNED_FLAG;
   if (/\bzerofill\b/i.test(column.columnType)) flags |= MySqlFlag.ZEROFILL_FLAG;
-  if (column.collationId === BINARY_COLLATION || type === Type.BINARY || type === Type.VARBINARY)
+  if (column.collationId === BINARY_COLLATION_ID || type === Type.BINARY || type === Type.VARBINARY)
     flags |= MySqlFlag.BINARY_FLAG;
   if (type === Type.ENUM) flags |= MySqlFlag.ENUM_FLAG;
   if (type === Type.SET) flags |= MySqlFlag.SET_FLAG;

@@ -1,5 +1,5 @@
 /** How the rows decoder reads each column of a table: derived once per TABLE_MAP. */
-import { BINARY_COLLATION_ID, ColumnType } from "./constants.js";
+import { BINARY_COLLATION_ID, MysqlColumnType } from "../column-type.js";
 import { decimalBinarySize } from "./decimal.js";
 import type { ColumnMeta } from "./table-map.js";
 import { stringMaxLength } from "./table-map.js";
@@ -64,97 +64,97 @@ export function planColumns(columns: readonly ColumnMeta[]): ColumnPlan {
     const meta = column.metadata;
     const u = column.unsigned;
     switch (column.type) {
-      case ColumnType.TINY:
+      case MysqlColumnType.TINY:
         kinds[i] = u ? ValueKind.UINT8 : ValueKind.INT8;
         break;
-      case ColumnType.SHORT:
+      case MysqlColumnType.SHORT:
         kinds[i] = u ? ValueKind.UINT16 : ValueKind.INT16;
         break;
-      case ColumnType.INT24:
+      case MysqlColumnType.INT24:
         kinds[i] = u ? ValueKind.UINT24 : ValueKind.INT24;
         break;
-      case ColumnType.LONG:
+      case MysqlColumnType.LONG:
         kinds[i] = u ? ValueKind.UINT32 : ValueKind.INT32;
         break;
-      case ColumnType.LONGLONG:
+      case MysqlColumnType.LONGLONG:
         kinds[i] = u ? ValueKind.UINT64 : ValueKind.INT64;
         break;
-      case ColumnType.FLOAT:
+      case MysqlColumnType.FLOAT:
         kinds[i] = ValueKind.FLOAT;
         break;
-      case ColumnType.DOUBLE:
+      case MysqlColumnType.DOUBLE:
         kinds[i] = ValueKind.DOUBLE;
         break;
-      case ColumnType.NEWDECIMAL:
+      case MysqlColumnType.NEWDECIMAL:
         kinds[i] = ValueKind.DECIMAL;
         param1[i] = meta >> 8;
         param2[i] = meta & 0xff;
         param3[i] = decimalBinarySize(meta >> 8, meta & 0xff);
         break;
-      case ColumnType.DATE:
-      case ColumnType.NEWDATE:
+      case MysqlColumnType.DATE:
+      case MysqlColumnType.NEWDATE:
         kinds[i] = ValueKind.DATE;
         break;
-      case ColumnType.TIME:
+      case MysqlColumnType.TIME:
         kinds[i] = ValueKind.TIME;
         break;
-      case ColumnType.TIME2:
+      case MysqlColumnType.TIME2:
         kinds[i] = ValueKind.TIME2;
         param1[i] = meta;
         break;
-      case ColumnType.DATETIME:
+      case MysqlColumnType.DATETIME:
         kinds[i] = ValueKind.DATETIME;
         break;
-      case ColumnType.DATETIME2:
+      case MysqlColumnType.DATETIME2:
         kinds[i] = ValueKind.DATETIME2;
         param1[i] = meta;
         break;
-      case ColumnType.TIMESTAMP:
+      case MysqlColumnType.TIMESTAMP:
         kinds[i] = ValueKind.TIMESTAMP;
         break;
-      case ColumnType.TIMESTAMP2:
+      case MysqlColumnType.TIMESTAMP2:
         kinds[i] = ValueKind.TIMESTAMP2;
         param1[i] = meta;
         break;
-      case ColumnType.YEAR:
+      case MysqlColumnType.YEAR:
         kinds[i] = ValueKind.YEAR;
         break;
-      case ColumnType.VARCHAR:
-      case ColumnType.VAR_STRING:
+      case MysqlColumnType.VARCHAR:
+      case MysqlColumnType.VAR_STRING:
         kinds[i] = ValueKind.VARCHAR;
         param1[i] = meta > 255 ? 2 : 1;
         break;
-      case ColumnType.VARCHAR_COMPRESSED:
+      case MysqlColumnType.VARCHAR_COMPRESSED:
         kinds[i] = ValueKind.VARCHAR_COMPRESSED;
         param1[i] = meta > 255 ? 2 : 1;
         break;
-      case ColumnType.STRING: {
+      case MysqlColumnType.STRING: {
         const max = stringMaxLength(meta);
         kinds[i] = ValueKind.CHAR;
         param1[i] = max > 255 ? 2 : 1;
         param2[i] = column.collation === BINARY_COLLATION_ID ? max : 0;
         break;
       }
-      case ColumnType.BLOB:
-      case ColumnType.TINY_BLOB:
-      case ColumnType.MEDIUM_BLOB:
-      case ColumnType.LONG_BLOB:
-      case ColumnType.GEOMETRY:
-      case ColumnType.VECTOR:
+      case MysqlColumnType.BLOB:
+      case MysqlColumnType.TINY_BLOB:
+      case MysqlColumnType.MEDIUM_BLOB:
+      case MysqlColumnType.LONG_BLOB:
+      case MysqlColumnType.GEOMETRY:
+      case MysqlColumnType.VECTOR:
         kinds[i] = ValueKind.BLOB;
         param1[i] = meta;
         break;
-      case ColumnType.BLOB_COMPRESSED:
+      case MysqlColumnType.BLOB_COMPRESSED:
         kinds[i] = ValueKind.BLOB_COMPRESSED;
         param1[i] = meta;
         break;
-      case ColumnType.JSON:
+      case MysqlColumnType.JSON:
         kinds[i] = ValueKind.JSON;
         param1[i] = meta;
         break;
-      case ColumnType.ENUM:
-      case ColumnType.SET: {
-        const isEnum = column.type === ColumnType.ENUM;
+      case MysqlColumnType.ENUM:
+      case MysqlColumnType.SET: {
+        const isEnum = column.type === MysqlColumnType.ENUM;
         kinds[i] = isEnum ? ValueKind.ENUM : ValueKind.SET;
         param1[i] = meta & 0xff;
         const members = isEnum ? column.enumValues : column.setValues;
@@ -166,11 +166,11 @@ export function planColumns(columns: readonly ColumnMeta[]): ColumnPlan {
         }
         break;
       }
-      case ColumnType.BIT:
+      case MysqlColumnType.BIT:
         kinds[i] = ValueKind.BIT;
         param1[i] = (meta & 0xff) + (meta >> 8 > 0 ? 1 : 0);
         break;
-      case ColumnType.NULL:
+      case MysqlColumnType.NULL:
         kinds[i] = ValueKind.NONE;
         break;
       default:

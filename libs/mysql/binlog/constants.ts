@@ -1,6 +1,6 @@
 /**
- * Binlog event type codes, column type codes and flags, as MySQL's `binlog_event.h` and MariaDB's
- * `log_event.h` number them.
+ * Binlog event type codes and flags, as MySQL's `binlog_event.h` and MariaDB's `log_event.h` number
+ * them. Column type codes are MysqlColumnType (../column-type.ts).
  */
 
 export const EventType = {
@@ -64,52 +64,6 @@ export function eventTypeName(typeCode: number): string {
   }
   return `Unknown(${typeCode})`;
 }
-
-/** MYSQL_TYPE_* as binlogged in TABLE_MAP (ENUM and SET travel as STRING with the real type in metadata). */
-export const ColumnType = {
-  DECIMAL: 0,
-  TINY: 1,
-  SHORT: 2,
-  LONG: 3,
-  FLOAT: 4,
-  DOUBLE: 5,
-  NULL: 6,
-  TIMESTAMP: 7,
-  LONGLONG: 8,
-  INT24: 9,
-  DATE: 10,
-  TIME: 11,
-  DATETIME: 12,
-  YEAR: 13,
-  NEWDATE: 14,
-  VARCHAR: 15,
-  BIT: 16,
-  TIMESTAMP2: 17,
-  DATETIME2: 18,
-  TIME2: 19,
-  TYPED_ARRAY: 20,
-  /** MariaDB: BLOB/TEXT ... COMPRESSED. */
-  BLOB_COMPRESSED: 140,
-  /** MariaDB: VARCHAR ... COMPRESSED. */
-  VARCHAR_COMPRESSED: 141,
-  VECTOR: 242,
-  JSON: 245,
-  NEWDECIMAL: 246,
-  ENUM: 247,
-  SET: 248,
-  TINY_BLOB: 249,
-  MEDIUM_BLOB: 250,
-  LONG_BLOB: 251,
-  BLOB: 252,
-  VAR_STRING: 253,
-  STRING: 254,
-  GEOMETRY: 255,
-} as const;
-
-export type ColumnTypeCode = (typeof ColumnType)[keyof typeof ColumnType];
-
-/** The collation id of the `binary` character set: BINARY, VARBINARY and BLOB columns carry it. */
-export const BINARY_COLLATION_ID = 63;
 
 /** Common header length since binlog format v4. */
 export const EVENT_HEADER_LENGTH = 19;

@@ -1,7 +1,8 @@
 import { deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { Code } from "../../vterrors/index.js";
-import { ColumnType, EventFlag, EventType, OptionalMetadata } from "./constants.js";
+import { MysqlColumnType } from "../column-type.js";
+import { EventFlag, EventType, OptionalMetadata } from "./constants.js";
 import { BinlogDecoder } from "./decoder.js";
 import { catchVtError, decoderWithFormat, expectKind } from "./testing/decoding.js";
 import { buildEvent, formatDescriptionBody, tableMapBody, u16, u32, u64 } from "./testing/event-builder.js";
@@ -228,10 +229,10 @@ describe("MySQL events", () => {
             database: "d",
             table: "t",
             columns: [
-              { type: ColumnType.YEAR },
-              { type: ColumnType.LONG },
-              { type: ColumnType.GEOMETRY, meta: [4] },
-              { type: ColumnType.VARCHAR, meta: [10, 0] },
+              { type: MysqlColumnType.YEAR },
+              { type: MysqlColumnType.LONG },
+              { type: MysqlColumnType.GEOMETRY, meta: [4] },
+              { type: MysqlColumnType.VARCHAR, meta: [10, 0] },
             ],
             optional: [
               [OptionalMetadata.SIGNEDNESS, Buffer.from([0x80])],

@@ -16,6 +16,8 @@
  *   time_zone '+00:00' for TIMESTAMPs and without charset conversion for text), NULL as length -1.
  *   values.ts documents each type's form; `rowValues(row)` splits an image into buffers.
  */
+
+export { BINARY_COLLATION_ID, MysqlColumnType, type MysqlColumnTypeCode } from "../column-type.js";
 export {
   BinlogClient,
   type BinlogClientHandlers,
@@ -24,11 +26,8 @@ export {
   type ResolvedStart,
 } from "./client.js";
 export {
-  BINARY_COLLATION_ID,
   ChecksumAlgorithm,
   type ChecksumAlgorithmCode,
-  ColumnType,
-  type ColumnTypeCode,
   EventFlag,
   EventType,
   eventTypeName,

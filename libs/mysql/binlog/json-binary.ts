@@ -4,7 +4,7 @@
  * integral value, DECIMAL and dates from their opaque encodings, other opaque values as
  * "base64:typeNN:...". MariaDB stores JSON as LONGTEXT and never needs this.
  */
-import { ColumnType } from "./constants.js";
+import { MysqlColumnType } from "../column-type.js";
 import { corruptEvent } from "./cursor.js";
 import { DECIMAL_TEXT_MAX, writeDecimalValue } from "./decimal.js";
 import { formatDouble } from "./number-text.js";
@@ -160,15 +160,15 @@ function opaque(buf: Buffer, offset: number): string {
   const [n, start] = varLength(buf, offset + 1);
   const data = buf.subarray(start, start + n);
   switch (fieldType) {
-    case ColumnType.NEWDECIMAL: {
+    case MysqlColumnType.NEWDECIMAL: {
       const out = Buffer.allocUnsafe(DECIMAL_TEXT_MAX);
       const end = writeDecimalValue(out, 0, data, 2, data[0]!, data[1]!);
       return out.toString("latin1", 0, end);
     }
-    case ColumnType.DATE:
-    case ColumnType.DATETIME:
-    case ColumnType.TIMESTAMP:
-    case ColumnType.TIME:
+    case MysqlColumnType.DATE:
+    case MysqlColumnType.DATETIME:
+    case MysqlColumnType.TIMESTAMP:
+    case MysqlColumnType.TIME:
       return `"${packedTemporal(data.readBigInt64LE(0), fieldType)}"`;
     default:
       return `"base64:type${fieldType}:${data.toString("base64")}"`;
@@ -183,7 +183,7 @@ function packedTemporal(packed: bigint, fieldType: number): string {
   const magnitude = negative ? -packed : packed;
   const micros = magnitude % (1n << 24n);
   const intPart = magnitude >> 24n;
-  if (fieldType === ColumnType.TIME) {
+  if (fieldType === MysqlColumnType.TIME) {
     const hms = Number(intPart);
     const clock = `${pad((hms >> 12) % 1024, 2)}:${pad((hms >> 6) & 63, 2)}:${pad(hms & 63, 2)}`;
     return `${negative ? "-" : ""}${clock}.${pad(micros, 6)}`;
@@ -192,6 +192,6 @@ function packedTemporal(packed: bigint, fieldType: number): string {
   const hms = Number(intPart % (1n << 17n));
   const ym = ymd >> 5;
   const date = `${pad(Math.floor(ym / 13), 4)}-${pad(ym % 13, 2)}-${pad(ymd & 31, 2)}`;
-  if (fieldType === ColumnType.DATE) return date;
+  if (fieldType === MysqlColumnType.DATE) return date;
   return `${date} ${pad(hms >> 12, 2)}:${pad((hms >> 6) & 63, 2)}:${pad(hms & 63, 2)}.${pad(micros, 6)}`;
 }

@@ -1,7 +1,8 @@
 import { deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { Code } from "../../vterrors/index.js";
-import { ColumnType, EventType, OptionalMetadata } from "./constants.js";
+import { MysqlColumnType } from "../column-type.js";
+import { EventType, OptionalMetadata } from "./constants.js";
 import type { BinlogDecoder } from "./decoder.js";
 import type { RowsEvent, TableMapEvent } from "./events.js";
 import { rowStrings } from "./row-image.js";
@@ -43,27 +44,27 @@ function allTypesTableMap(tableId = 7): Buffer {
       database: "vt_test",
       table: "all_types",
       columns: [
-        { type: ColumnType.LONG, nullable: false },
-        { type: ColumnType.TINY },
-        { type: ColumnType.SHORT },
-        { type: ColumnType.INT24 },
-        { type: ColumnType.LONGLONG },
-        { type: ColumnType.LONGLONG },
-        { type: ColumnType.FLOAT, meta: [4] },
-        { type: ColumnType.DOUBLE, meta: [8] },
-        { type: ColumnType.NEWDECIMAL, meta: [10, 2] },
-        { type: ColumnType.DATE },
-        { type: ColumnType.TIME2, meta: [0] },
-        { type: ColumnType.DATETIME2, meta: [3] },
-        { type: ColumnType.TIMESTAMP2, meta: [0] },
-        { type: ColumnType.YEAR },
-        { type: ColumnType.VARCHAR, meta: [0x2c, 0x01] },
-        { type: ColumnType.STRING, meta: [0xfe, 4] },
-        { type: ColumnType.BLOB, meta: [2] },
-        { type: ColumnType.STRING, meta: [ColumnType.ENUM, 1] },
-        { type: ColumnType.STRING, meta: [ColumnType.SET, 1] },
-        { type: ColumnType.BIT, meta: [4, 1] },
-        { type: ColumnType.LONG },
+        { type: MysqlColumnType.LONG, nullable: false },
+        { type: MysqlColumnType.TINY },
+        { type: MysqlColumnType.SHORT },
+        { type: MysqlColumnType.INT24 },
+        { type: MysqlColumnType.LONGLONG },
+        { type: MysqlColumnType.LONGLONG },
+        { type: MysqlColumnType.FLOAT, meta: [4] },
+        { type: MysqlColumnType.DOUBLE, meta: [8] },
+        { type: MysqlColumnType.NEWDECIMAL, meta: [10, 2] },
+        { type: MysqlColumnType.DATE },
+        { type: MysqlColumnType.TIME2, meta: [0] },
+        { type: MysqlColumnType.DATETIME2, meta: [3] },
+        { type: MysqlColumnType.TIMESTAMP2, meta: [0] },
+        { type: MysqlColumnType.YEAR },
+        { type: MysqlColumnType.VARCHAR, meta: [0x2c, 0x01] },
+        { type: MysqlColumnType.STRING, meta: [0xfe, 4] },
+        { type: MysqlColumnType.BLOB, meta: [2] },
+        { type: MysqlColumnType.STRING, meta: [MysqlColumnType.ENUM, 1] },
+        { type: MysqlColumnType.STRING, meta: [MysqlColumnType.SET, 1] },
+        { type: MysqlColumnType.BIT, meta: [4, 1] },
+        { type: MysqlColumnType.LONG },
       ],
       optional: [
         // Numeric columns (MariaDB counts YEAR): id u8 i16 u24 big ubig f d dec y → u8, u24, ubig, y unsigned.
@@ -187,8 +188,8 @@ describe("TABLE_MAP", () => {
     ]);
     expect(table.columns.filter((c) => c.unsigned).map((c) => c.name)).toEqual(["u8", "u24", "ubig", "y"]);
     expect(table.columns.map((c) => c.collation).slice(14, 19)).toEqual([45, 63, 63, undefined, undefined]);
-    expect(table.columns[17]).toMatchObject({ type: ColumnType.ENUM, enumValues: ["red", "green"] });
-    expect(table.columns[18]).toMatchObject({ type: ColumnType.SET, setValues: ["x", "y", "z"] });
+    expect(table.columns[17]).toMatchObject({ type: MysqlColumnType.ENUM, enumValues: ["red", "green"] });
+    expect(table.columns[18]).toMatchObject({ type: MysqlColumnType.SET, setValues: ["x", "y", "z"] });
     expect(table.columns[0]!.nullable).toBe(false);
     expect(table.primaryKey).toEqual([{ column: 0, prefix: 0 }]);
   });
@@ -203,10 +204,10 @@ describe("TABLE_MAP", () => {
           database: "d",
           table: "t",
           columns: [
-            { type: ColumnType.VARCHAR, meta: [100, 0] },
-            { type: ColumnType.BLOB, meta: [2] },
-            { type: ColumnType.STRING, meta: [ColumnType.ENUM, 1] },
-            { type: ColumnType.GEOMETRY, meta: [4] },
+            { type: MysqlColumnType.VARCHAR, meta: [100, 0] },
+            { type: MysqlColumnType.BLOB, meta: [2] },
+            { type: MysqlColumnType.STRING, meta: [MysqlColumnType.ENUM, 1] },
+            { type: MysqlColumnType.GEOMETRY, meta: [4] },
           ],
           optional: [
             [OptionalMetadata.COLUMN_CHARSET, Buffer.from([8, 63, 63])],

@@ -1,12 +1,13 @@
+import { BINARY_COLLATION_ID, MysqlColumnType } from "../column-type.js";
 import { type ColumnPlan, planColumns } from "./column-plan.js";
-import { BINARY_COLLATION_ID, ColumnType, OptionalMetadata } from "./constants.js";
+import { OptionalMetadata } from "./constants.js";
 import { Cursor, corruptEvent } from "./cursor.js";
 
 /** One column of a TABLE_MAP event, with what the optional metadata (binlog_row_metadata) says about it. */
 export interface ColumnMeta {
   readonly index: number;
   /**
-   * The binlog type code (ColumnType). For columns binlogged as STRING it is the real type: ENUM, SET or
+   * The binlog type code (MysqlColumnType). For columns binlogged as STRING it is the real type: ENUM, SET or
    * STRING (CHAR/BINARY).
    */
   readonly type: number;
@@ -51,28 +52,28 @@ export interface TableMap {
 /** Bytes of per-column metadata each binlog type carries in TABLE_MAP. */
 function metadataLength(type: number): number {
   switch (type) {
-    case ColumnType.FLOAT:
-    case ColumnType.DOUBLE:
-    case ColumnType.BLOB:
-    case ColumnType.TINY_BLOB:
-    case ColumnType.MEDIUM_BLOB:
-    case ColumnType.LONG_BLOB:
-    case ColumnType.GEOMETRY:
-    case ColumnType.JSON:
-    case ColumnType.VECTOR:
-    case ColumnType.BLOB_COMPRESSED:
-    case ColumnType.TIME2:
-    case ColumnType.DATETIME2:
-    case ColumnType.TIMESTAMP2:
+    case MysqlColumnType.FLOAT:
+    case MysqlColumnType.DOUBLE:
+    case MysqlColumnType.BLOB:
+    case MysqlColumnType.TINY_BLOB:
+    case MysqlColumnType.MEDIUM_BLOB:
+    case MysqlColumnType.LONG_BLOB:
+    case MysqlColumnType.GEOMETRY:
+    case MysqlColumnType.JSON:
+    case MysqlColumnType.VECTOR:
+    case MysqlColumnType.BLOB_COMPRESSED:
+    case MysqlColumnType.TIME2:
+    case MysqlColumnType.DATETIME2:
+    case MysqlColumnType.TIMESTAMP2:
       return 1;
-    case ColumnType.VARCHAR:
-    case ColumnType.VAR_STRING:
-    case ColumnType.VARCHAR_COMPRESSED:
-    case ColumnType.BIT:
-    case ColumnType.NEWDECIMAL:
-    case ColumnType.SET:
-    case ColumnType.ENUM:
-    case ColumnType.STRING:
+    case MysqlColumnType.VARCHAR:
+    case MysqlColumnType.VAR_STRING:
+    case MysqlColumnType.VARCHAR_COMPRESSED:
+    case MysqlColumnType.BIT:
+    case MysqlColumnType.NEWDECIMAL:
+    case MysqlColumnType.SET:
+    case MysqlColumnType.ENUM:
+    case MysqlColumnType.STRING:
       return 2;
     default:
       return 0;
@@ -86,9 +87,9 @@ function readColumnMetadata(cursor: Cursor, type: number): number {
       return cursor.u8();
     case 2:
       if (
-        type === ColumnType.VARCHAR ||
-        type === ColumnType.VAR_STRING ||
-        type === ColumnType.VARCHAR_COMPRESSED
+        type === MysqlColumnType.VARCHAR ||
+        type === MysqlColumnType.VAR_STRING ||
+        type === MysqlColumnType.VARCHAR_COMPRESSED
       ) {
         return cursor.u16();
       }
@@ -118,16 +119,16 @@ export function stringMaxLength(metadata: number): number {
  */
 function isNumeric(type: number, mariadb: boolean): boolean {
   switch (type) {
-    case ColumnType.TINY:
-    case ColumnType.SHORT:
-    case ColumnType.INT24:
-    case ColumnType.LONG:
-    case ColumnType.LONGLONG:
-    case ColumnType.NEWDECIMAL:
-    case ColumnType.FLOAT:
-    case ColumnType.DOUBLE:
+    case MysqlColumnType.TINY:
+    case MysqlColumnType.SHORT:
+    case MysqlColumnType.INT24:
+    case MysqlColumnType.LONG:
+    case MysqlColumnType.LONGLONG:
+    case MysqlColumnType.NEWDECIMAL:
+    case MysqlColumnType.FLOAT:
+    case MysqlColumnType.DOUBLE:
       return true;
-    case ColumnType.YEAR:
+    case MysqlColumnType.YEAR:
       return mariadb;
     default:
       return false;
@@ -137,17 +138,17 @@ function isNumeric(type: number, mariadb: boolean): boolean {
 /** Which columns the charset metadata covers. MariaDB counts GEOMETRY (a BLOB underneath), MySQL does not. */
 function isCharacter(type: number, mariadb: boolean): boolean {
   switch (type) {
-    case ColumnType.STRING:
-    case ColumnType.VAR_STRING:
-    case ColumnType.VARCHAR:
-    case ColumnType.BLOB:
-    case ColumnType.TINY_BLOB:
-    case ColumnType.MEDIUM_BLOB:
-    case ColumnType.LONG_BLOB:
-    case ColumnType.VARCHAR_COMPRESSED:
-    case ColumnType.BLOB_COMPRESSED:
+    case MysqlColumnType.STRING:
+    case MysqlColumnType.VAR_STRING:
+    case MysqlColumnType.VARCHAR:
+    case MysqlColumnType.BLOB:
+    case MysqlColumnType.TINY_BLOB:
+    case MysqlColumnType.MEDIUM_BLOB:
+    case MysqlColumnType.LONG_BLOB:
+    case MysqlColumnType.VARCHAR_COMPRESSED:
+    case MysqlColumnType.BLOB_COMPRESSED:
       return true;
-    case ColumnType.GEOMETRY:
+    case MysqlColumnType.GEOMETRY:
       return mariadb;
     default:
       return false;
@@ -181,7 +182,7 @@ export function decodeTableMap(
   for (let i = 0; i < count; i++) {
     let type = types[i]!;
     const metadata = readColumnMetadata(cursor, type);
-    if (type === ColumnType.STRING) type = realStringType(metadata);
+    if (type === MysqlColumnType.STRING) type = realStringType(metadata);
     columns.push({
       index: i,
       type,
@@ -215,7 +216,7 @@ function readOptionalMetadata(
 ): PrimaryKeyPart[] | undefined {
   const numeric = columns.filter((c) => isNumeric(c.type, mariadb));
   const character = columns.filter((c) => isCharacter(c.type, mariadb));
-  const enumOrSet = columns.filter((c) => c.type === ColumnType.ENUM || c.type === ColumnType.SET);
+  const enumOrSet = columns.filter((c) => c.type === MysqlColumnType.ENUM || c.type === MysqlColumnType.SET);
   let primaryKey: PrimaryKeyPart[] | undefined;
   while (cursor.remaining > 0) {
     const fieldType = cursor.u8();
@@ -239,15 +240,15 @@ function readOptionalMetadata(
         break;
       case OptionalMetadata.SET_STR_VALUE:
         for (const column of enumOrSet)
-          if (column.type === ColumnType.SET) column.setValues = readStrings(field);
+          if (column.type === MysqlColumnType.SET) column.setValues = readStrings(field);
         break;
       case OptionalMetadata.ENUM_STR_VALUE:
         for (const column of enumOrSet)
-          if (column.type === ColumnType.ENUM) column.enumValues = readStrings(field);
+          if (column.type === MysqlColumnType.ENUM) column.enumValues = readStrings(field);
         break;
       case OptionalMetadata.GEOMETRY_TYPE:
         for (const column of columns)
-          if (column.type === ColumnType.GEOMETRY) column.geometryType = field.lenenc();
+          if (column.type === MysqlColumnType.GEOMETRY) column.geometryType = field.lenenc();
         break;
       case OptionalMetadata.SIMPLE_PRIMARY_KEY:
         primaryKey = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Type } from "../../proto/query.js";
+import { MysqlColumnType } from "../column-type.js";
 import { binaryEncodings, float32ToString, readBinaryParam, writeBinaryRow } from "./binary-protocol.js";
-import { MysqlType } from "./mysql-types.js";
 import { MalformedPacketError, PayloadReader } from "./packet-reader.js";
 import { PacketWriter } from "./packet-writer.js";
 import { field, packRow } from "./testing/canned-handler.js";
@@ -15,51 +15,60 @@ function param(hex: string, mysqlType: number, unsigned = false): [string, strin
 
 describe("readBinaryParam", () => {
   it("reads integers of every width, signed and unsigned, exactly", () => {
-    expect(param("ff", MysqlType.TINY)).toEqual(["INT64", "-1"]);
-    expect(param("ff", MysqlType.TINY, true)).toEqual(["UINT64", "255"]);
-    expect(param("0080", MysqlType.SHORT)).toEqual(["INT64", "-32768"]);
-    expect(param("e807", MysqlType.YEAR)).toEqual(["INT64", "2024"]);
-    expect(param("ffffffff", MysqlType.LONG, true)).toEqual(["UINT64", "4294967295"]);
-    expect(param("00000080", MysqlType.INT24)).toEqual(["INT64", "-2147483648"]);
-    expect(param("ffffffffffffff7f", MysqlType.LONGLONG)).toEqual(["INT64", "9223372036854775807"]);
-    expect(param("0000000000000080", MysqlType.LONGLONG)).toEqual(["INT64", "-9223372036854775808"]);
-    expect(param("ffffffffffffffff", MysqlType.LONGLONG, true)).toEqual(["UINT64", "18446744073709551615"]);
-    expect(param("ffffffffffffffff", MysqlType.LONGLONG)).toEqual(["INT64", "-1"]);
-    expect(param("0100000000002000", MysqlType.LONGLONG)).toEqual(["INT64", "9007199254740993"]);
+    expect(param("ff", MysqlColumnType.TINY)).toEqual(["INT64", "-1"]);
+    expect(param("ff", MysqlColumnType.TINY, true)).toEqual(["UINT64", "255"]);
+    expect(param("0080", MysqlColumnType.SHORT)).toEqual(["INT64", "-32768"]);
+    expect(param("e807", MysqlColumnType.YEAR)).toEqual(["INT64", "2024"]);
+    expect(param("ffffffff", MysqlColumnType.LONG, true)).toEqual(["UINT64", "4294967295"]);
+    expect(param("00000080", MysqlColumnType.INT24)).toEqual(["INT64", "-2147483648"]);
+    expect(param("ffffffffffffff7f", MysqlColumnType.LONGLONG)).toEqual(["INT64", "9223372036854775807"]);
+    expect(param("0000000000000080", MysqlColumnType.LONGLONG)).toEqual(["INT64", "-9223372036854775808"]);
+    expect(param("ffffffffffffffff", MysqlColumnType.LONGLONG, true)).toEqual([
+      "UINT64",
+      "18446744073709551615",
+    ]);
+    expect(param("ffffffffffffffff", MysqlColumnType.LONGLONG)).toEqual(["INT64", "-1"]);
+    expect(param("0100000000002000", MysqlColumnType.LONGLONG)).toEqual(["INT64", "9007199254740993"]);
   });
 
   it("reads floats as the shortest text that round-trips", () => {
     const f = Buffer.alloc(4);
     f.writeFloatLE(0.1);
-    expect(param(f.toString("hex"), MysqlType.FLOAT)).toEqual(["FLOAT64", "0.1"]);
+    expect(param(f.toString("hex"), MysqlColumnType.FLOAT)).toEqual(["FLOAT64", "0.1"]);
     const d = Buffer.alloc(8);
     d.writeDoubleLE(-2.5e300);
-    expect(param(d.toString("hex"), MysqlType.DOUBLE)).toEqual(["FLOAT64", "-2.5e+300"]);
+    expect(param(d.toString("hex"), MysqlColumnType.DOUBLE)).toEqual(["FLOAT64", "-2.5e+300"]);
     expect(float32ToString(Math.fround(3.4028234663852886e38))).toBe("3.4028235e+38");
   });
 
   it("reads DATE/DATETIME/TIMESTAMP of every length and TIME with sign and days", () => {
-    expect(param("00", MysqlType.DATE)).toEqual(["DATE", "0000-00-00"]);
-    expect(param("04e8070201", MysqlType.DATE)).toEqual(["DATE", "2024-02-01"]);
-    expect(param("04e8070201", MysqlType.DATETIME)).toEqual(["DATETIME", "2024-02-01 00:00:00"]);
-    expect(param("07e80702010d0e0f", MysqlType.TIMESTAMP)).toEqual(["TIMESTAMP", "2024-02-01 13:14:15"]);
-    expect(param("0be80702010d0e0f40e20100", MysqlType.DATETIME)).toEqual([
+    expect(param("00", MysqlColumnType.DATE)).toEqual(["DATE", "0000-00-00"]);
+    expect(param("04e8070201", MysqlColumnType.DATE)).toEqual(["DATE", "2024-02-01"]);
+    expect(param("04e8070201", MysqlColumnType.DATETIME)).toEqual(["DATETIME", "2024-02-01 00:00:00"]);
+    expect(param("07e80702010d0e0f", MysqlColumnType.TIMESTAMP)).toEqual([
+      "TIMESTAMP",
+      "2024-02-01 13:14:15",
+    ]);
+    expect(param("0be80702010d0e0f40e20100", MysqlColumnType.DATETIME)).toEqual([
       "DATETIME",
       "2024-02-01 13:14:15.123456",
     ]);
-    expect(param("00", MysqlType.TIME)).toEqual(["TIME", "00:00:00"]);
-    expect(param("0801010000000102 03".replace(" ", ""), MysqlType.TIME)).toEqual(["TIME", "-25:02:03"]);
-    expect(param("0c0022000000163b3b20a10700", MysqlType.TIME)).toEqual(["TIME", "838:59:59.500000"]);
-    expect(() => param("05e807020100", MysqlType.DATE)).toThrow(MalformedPacketError);
+    expect(param("00", MysqlColumnType.TIME)).toEqual(["TIME", "00:00:00"]);
+    expect(param("0801010000000102 03".replace(" ", ""), MysqlColumnType.TIME)).toEqual([
+      "TIME",
+      "-25:02:03",
+    ]);
+    expect(param("0c0022000000163b3b20a10700", MysqlColumnType.TIME)).toEqual(["TIME", "838:59:59.500000"]);
+    expect(() => param("05e807020100", MysqlColumnType.DATE)).toThrow(MalformedPacketError);
   });
 
   it("reads length-encoded values by kind", () => {
-    expect(param("0431322e35", MysqlType.NEWDECIMAL)).toEqual(["DECIMAL", "12.5"]);
-    expect(param("03616263", MysqlType.VAR_STRING)).toEqual(["VARCHAR", "abc"]);
-    expect(param("03616263", MysqlType.STRING)).toEqual(["VARCHAR", "abc"]);
-    expect(param("0200ff", MysqlType.BLOB)).toEqual(["VARBINARY", "\u0000\u00ff"]);
-    expect(param("027b7d", MysqlType.JSON)).toEqual(["JSON", "{}"]);
-    expect(param("", MysqlType.NULL)).toEqual(["NULL_TYPE", ""]);
+    expect(param("0431322e35", MysqlColumnType.NEWDECIMAL)).toEqual(["DECIMAL", "12.5"]);
+    expect(param("03616263", MysqlColumnType.VAR_STRING)).toEqual(["VARCHAR", "abc"]);
+    expect(param("03616263", MysqlColumnType.STRING)).toEqual(["VARCHAR", "abc"]);
+    expect(param("0200ff", MysqlColumnType.BLOB)).toEqual(["VARBINARY", "\u0000\u00ff"]);
+    expect(param("027b7d", MysqlColumnType.JSON)).toEqual(["JSON", "{}"]);
+    expect(param("", MysqlColumnType.NULL)).toEqual(["NULL_TYPE", ""]);
     expect(() => param("00", 0x77)).toThrow(MalformedPacketError);
   });
 });

@@ -5,7 +5,7 @@
  * TIMESTAMP/TIME in their length-prefixed binary forms, everything else length-encoded).
  */
 import { type BindVariable, type Field, type Row, Type } from "../../proto/query.js";
-import { MysqlType } from "./mysql-types.js";
+import { MysqlColumnType } from "../column-type.js";
 import { MalformedPacketError, type PayloadReader } from "./packet-reader.js";
 import type { PacketWriter } from "./packet-writer.js";
 
@@ -90,39 +90,39 @@ function readTimeText(r: PayloadReader): string {
 export function readBinaryParam(r: PayloadReader, mysqlType: number, unsigned: boolean): BindVariable {
   const intType = unsigned ? Type.UINT64 : Type.INT64;
   switch (mysqlType) {
-    case MysqlType.TINY: {
+    case MysqlColumnType.TINY: {
       const v = r.u8();
       return bindVar(intType, String(unsigned ? v : (v << 24) >> 24));
     }
-    case MysqlType.SHORT:
-    case MysqlType.YEAR: {
+    case MysqlColumnType.SHORT:
+    case MysqlColumnType.YEAR: {
       const v = r.u16();
       return bindVar(intType, String(unsigned ? v : (v << 16) >> 16));
     }
-    case MysqlType.LONG:
-    case MysqlType.INT24: {
+    case MysqlColumnType.LONG:
+    case MysqlColumnType.INT24: {
       const v = r.u32();
       return bindVar(intType, String(unsigned ? v : v | 0));
     }
-    case MysqlType.LONGLONG:
+    case MysqlColumnType.LONGLONG:
       return bindVar(intType, readInt64Text(r, unsigned));
-    case MysqlType.FLOAT:
+    case MysqlColumnType.FLOAT:
       return bindVar(Type.FLOAT64, float32ToString(r.bytes(4).readFloatLE(0)));
-    case MysqlType.DOUBLE:
+    case MysqlColumnType.DOUBLE:
       return bindVar(Type.FLOAT64, String(r.bytes(8).readDoubleLE(0)));
-    case MysqlType.DATE:
-    case MysqlType.NEWDATE:
+    case MysqlColumnType.DATE:
+    case MysqlColumnType.NEWDATE:
       return bindVar(Type.DATE, readDateText(r, false));
-    case MysqlType.DATETIME:
-    case MysqlType.DATETIME2:
+    case MysqlColumnType.DATETIME:
+    case MysqlColumnType.DATETIME2:
       return bindVar(Type.DATETIME, readDateText(r, true));
-    case MysqlType.TIMESTAMP:
-    case MysqlType.TIMESTAMP2:
+    case MysqlColumnType.TIMESTAMP:
+    case MysqlColumnType.TIMESTAMP2:
       return bindVar(Type.TIMESTAMP, readDateText(r, true));
-    case MysqlType.TIME:
-    case MysqlType.TIME2:
+    case MysqlColumnType.TIME:
+    case MysqlColumnType.TIME2:
       return bindVar(Type.TIME, readTimeText(r));
-    case MysqlType.NULL:
+    case MysqlColumnType.NULL:
       return NULL_BIND_VARIABLE;
     default: {
       const type = stringParamType(mysqlType);
@@ -134,25 +134,25 @@ export function readBinaryParam(r: PayloadReader, mysqlType: number, unsigned: b
 /** The bind variable type of a length-encoded parameter (also of one sent with COM_STMT_SEND_LONG_DATA). */
 export function stringParamType(mysqlType: number): Type {
   switch (mysqlType) {
-    case MysqlType.DECIMAL:
-    case MysqlType.NEWDECIMAL:
+    case MysqlColumnType.DECIMAL:
+    case MysqlColumnType.NEWDECIMAL:
       return Type.DECIMAL;
-    case MysqlType.VARCHAR:
-    case MysqlType.VAR_STRING:
-    case MysqlType.STRING:
-    case MysqlType.ENUM:
-    case MysqlType.SET:
+    case MysqlColumnType.VARCHAR:
+    case MysqlColumnType.VAR_STRING:
+    case MysqlColumnType.STRING:
+    case MysqlColumnType.ENUM:
+    case MysqlColumnType.SET:
       return Type.VARCHAR;
-    case MysqlType.TINY_BLOB:
-    case MysqlType.MEDIUM_BLOB:
-    case MysqlType.LONG_BLOB:
-    case MysqlType.BLOB:
-    case MysqlType.BIT:
-    case MysqlType.VECTOR:
+    case MysqlColumnType.TINY_BLOB:
+    case MysqlColumnType.MEDIUM_BLOB:
+    case MysqlColumnType.LONG_BLOB:
+    case MysqlColumnType.BLOB:
+    case MysqlColumnType.BIT:
+    case MysqlColumnType.VECTOR:
       return Type.VARBINARY;
-    case MysqlType.JSON:
+    case MysqlColumnType.JSON:
       return Type.JSON;
-    case MysqlType.GEOMETRY:
+    case MysqlColumnType.GEOMETRY:
       return Type.GEOMETRY;
     default:
       throw new MalformedPacketError(`unsupported parameter type ${mysqlType}`);

@@ -1,7 +1,8 @@
 /** The command phase: one function per COM_* command, run one at a time per connection. */
 import { type Field, Type } from "../../proto/query.js";
+import { Collation } from "../column-type.js";
 import type { ServerConnection } from "./connection.js";
-import { Collation, Command, PacketHeader, ProtocolError, SetOption } from "./constants.js";
+import { Command, PacketHeader, ProtocolError, SetOption } from "./constants.js";
 import { type ClientError, clientErrorFor, isExpectedError } from "./errors.js";
 import { hasFieldList, hasResetConnection, hasStatementClose } from "./handler.js";
 import { PayloadReader } from "./packet-reader.js";

@@ -105,13 +105,6 @@ export const PROTOCOL_VERSION = 10;
 export const NATIVE_PASSWORD_PLUGIN = "mysql_native_password";
 export const CACHING_SHA2_PLUGIN = "caching_sha2_password";
 
-/** Collation ids. */
-export const Collation = {
-  /** utf8mb4_general_ci: the default for text columns whose Field carries no charset. */
-  UTF8MB4_GENERAL_CI: 45,
-  BINARY: 63,
-} as const;
-
 /** MySQL error numbers and SQLSTATEs the protocol layer itself produces. */
 export const ProtocolError = {
   CON_COUNT: { errno: 1040, sqlstate: "08004" },

@@ -27,6 +27,8 @@
  * - No TLS, no compression, no CLIENT_SESSION_TRACK, no cursors (COM_STMT_FETCH): results are always sent
  *   in full; cursor flags on COM_STMT_EXECUTE are ignored, as Vitess does.
  */
+
+export { Collation, MysqlColumnType, type MysqlColumnTypeCode } from "../column-type.js";
 export {
   type AuthenticatedUser,
   type AuthRequest,
@@ -44,7 +46,7 @@ export {
   type StaticUserEntry,
   type StaticUsers,
 } from "./auth-server-static.js";
-export { Capability, Collation, Command, ServerStatus } from "./constants.js";
+export { Capability, Command, ServerStatus } from "./constants.js";
 export {
   bindVariablesFromParams,
   type ClientConnection,
@@ -59,8 +61,7 @@ export {
 export {
   defaultCollation,
   isTextType,
-  type MysqlColumnType,
-  MysqlType,
+  type MysqlTypeAndFlags,
   mysqlToType,
   typeToMysql,
 } from "./mysql-types.js";

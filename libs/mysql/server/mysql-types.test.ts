@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MySqlFlag, Type } from "../../proto/query.js";
-import { defaultCollation, MysqlType, mysqlToType, typeToMysql } from "./mysql-types.js";
+import { MysqlColumnType } from "../column-type.js";
+import { defaultCollation, mysqlToType, typeToMysql } from "./mysql-types.js";
 
 const COLUMN_TYPES = [
   Type.NULL_TYPE,
@@ -46,30 +47,32 @@ describe("query.Type <-> MySQL column type", () => {
 
   it("uses Vitess's MySQL codes and flags", () => {
     expect(typeToMysql(Type.UINT64)).toEqual({
-      mysqlType: MysqlType.LONGLONG,
+      mysqlType: MysqlColumnType.LONGLONG,
       flags: MySqlFlag.UNSIGNED_FLAG,
     });
     expect(typeToMysql(Type.VARBINARY)).toEqual({
-      mysqlType: MysqlType.VAR_STRING,
+      mysqlType: MysqlColumnType.VAR_STRING,
       flags: MySqlFlag.BINARY_FLAG,
     });
-    expect(typeToMysql(Type.DECIMAL).mysqlType).toBe(MysqlType.NEWDECIMAL);
-    expect(typeToMysql(Type.ENUM)).toEqual({ mysqlType: MysqlType.STRING, flags: MySqlFlag.ENUM_FLAG });
-    expect(typeToMysql(Type.TEXT).mysqlType).toBe(MysqlType.BLOB);
+    expect(typeToMysql(Type.DECIMAL).mysqlType).toBe(MysqlColumnType.NEWDECIMAL);
+    expect(typeToMysql(Type.ENUM)).toEqual({ mysqlType: MysqlColumnType.STRING, flags: MySqlFlag.ENUM_FLAG });
+    expect(typeToMysql(Type.TEXT).mysqlType).toBe(MysqlColumnType.BLOB);
     expect(typeToMysql(Type.TUPLE)).toEqual({
-      mysqlType: MysqlType.VAR_STRING,
+      mysqlType: MysqlColumnType.VAR_STRING,
       flags: MySqlFlag.BINARY_FLAG,
     });
   });
 
   it("reads the types MySQL servers send", () => {
-    expect(mysqlToType(MysqlType.DECIMAL)).toBe(Type.DECIMAL);
-    expect(mysqlToType(MysqlType.VARCHAR)).toBe(Type.VARCHAR);
-    expect(mysqlToType(MysqlType.MEDIUM_BLOB, MySqlFlag.BINARY_FLAG)).toBe(Type.BLOB);
-    expect(mysqlToType(MysqlType.LONG_BLOB)).toBe(Type.TEXT);
-    expect(mysqlToType(MysqlType.ENUM)).toBe(Type.ENUM);
-    expect(mysqlToType(MysqlType.DATETIME2)).toBe(Type.DATETIME);
-    expect(mysqlToType(MysqlType.LONG, MySqlFlag.UNSIGNED_FLAG | MySqlFlag.NOT_NULL_FLAG)).toBe(Type.UINT32);
+    expect(mysqlToType(MysqlColumnType.DECIMAL)).toBe(Type.DECIMAL);
+    expect(mysqlToType(MysqlColumnType.VARCHAR)).toBe(Type.VARCHAR);
+    expect(mysqlToType(MysqlColumnType.MEDIUM_BLOB, MySqlFlag.BINARY_FLAG)).toBe(Type.BLOB);
+    expect(mysqlToType(MysqlColumnType.LONG_BLOB)).toBe(Type.TEXT);
+    expect(mysqlToType(MysqlColumnType.ENUM)).toBe(Type.ENUM);
+    expect(mysqlToType(MysqlColumnType.DATETIME2)).toBe(Type.DATETIME);
+    expect(mysqlToType(MysqlColumnType.LONG, MySqlFlag.UNSIGNED_FLAG | MySqlFlag.NOT_NULL_FLAG)).toBe(
+      Type.UINT32,
+    );
     expect(mysqlToType(200)).toBe(Type.UNRECOGNIZED);
   });
 

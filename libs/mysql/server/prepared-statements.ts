@@ -3,9 +3,9 @@
  * COM_STMT_EXECUTE / COM_STMT_SEND_LONG_DATA payloads against it.
  */
 import type { BindVariable, Field } from "../../proto/query.js";
+import { MysqlColumnType } from "../column-type.js";
 import { NULL_BIND_VARIABLE, readBinaryParam, stringParamType } from "./binary-protocol.js";
 import type { PreparedStatement } from "./handler.js";
-import { MysqlType } from "./mysql-types.js";
 import { MalformedPacketError, PayloadReader } from "./packet-reader.js";
 
 /** A statement id the connection does not know (ER_UNKNOWN_STMT_HANDLER). */
@@ -97,7 +97,7 @@ function longDataParam(chunks: Buffer[], mysqlType: number): BindVariable {
   try {
     type = stringParamType(mysqlType);
   } catch {
-    type = stringParamType(MysqlType.BLOB);
+    type = stringParamType(MysqlColumnType.BLOB);
   }
   return { type, value: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), values: [] };
 }

@@ -5,10 +5,10 @@ import { join } from "node:path";
 import mysql from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Code, VtError } from "../../vterrors/index.js";
+import { MysqlColumnType } from "../column-type.js";
 import { scrambleNativePassword } from "./auth-server.js";
 import { AuthServerStatic } from "./auth-server-static.js";
 import { Command } from "./constants.js";
-import { MysqlType } from "./mysql-types.js";
 import { PayloadReader } from "./packet-reader.js";
 import { MysqlServer } from "./server.js";
 import { CannedHandler, field, resultOf, Type } from "./testing/canned-handler.js";
@@ -176,7 +176,7 @@ describe("commands", () => {
       Buffer.from([0]),
       u32(1),
       Buffer.from([0b10]), // param 1 is NULL
-      Buffer.from([1, MysqlType.BLOB, 0, MysqlType.LONG, 0]),
+      Buffer.from([1, MysqlColumnType.BLOB, 0, MysqlColumnType.LONG, 0]),
     ]);
     c.command(execute);
     const packets = [await c.read(), await c.read(), await c.read(), await c.read(), await c.read()];
@@ -215,7 +215,7 @@ describe("commands", () => {
         u32(id),
         Buffer.from([0]),
         u32(1),
-        Buffer.from([0, 1, MysqlType.LONGLONG, 0, 1, 2]),
+        Buffer.from([0, 1, MysqlColumnType.LONGLONG, 0, 1, 2]),
       ]),
     );
     expect(parseErr((await c.read()).payload).errno).toBe(1210);

@@ -4,9 +4,10 @@
  */
 import { createServer, type Server, type Socket } from "node:net";
 import { type Logger, pino } from "pino";
+import { Collation } from "../column-type.js";
 import { type AuthServer, AuthServerNone } from "./auth-server.js";
 import { ServerConnection } from "./connection.js";
-import { Collation, ProtocolError } from "./constants.js";
+import { ProtocolError } from "./constants.js";
 import type { ClientConnection, ConnectionHandler } from "./handler.js";
 import { PacketWriter } from "./packet-writer.js";
 import { writeErr } from "./protocol-packets.js";
