@@ -364,7 +364,7 @@ class Tokenizer {
     const n = sql.length;
     const c0 = sql.charCodeAt(start);
     const c1 = sql.charCodeAt(start + 1);
-    if (c0 === C.D0 && (c1 === C.LX || c1 === C.UX) && isHexDigit(sql.charCodeAt(start + 2))) {
+    if (c0 === C.D0 && c1 === C.LX && isHexDigit(sql.charCodeAt(start + 2))) {
       let i = start + 2;
       while (i < n && isHexDigit(sql.charCodeAt(i))) i++;
       if (!(i < n && isWordChar(sql.charCodeAt(i)))) {

@@ -141,6 +141,7 @@ function parseSelectCore(p: Cursor): Select {
     withRollup = p.acceptWords("with", "rollup");
   }
   const having = p.acceptWord("having") ? parseExpr(p) : undefined;
+  if (p.isWord("into")) throw p.error(p.peek(), "SELECT ... INTO is not supported");
   if (p.isWord("window")) throw p.error(p.peek(), "window functions are not supported");
   return {
     kind: "Select",

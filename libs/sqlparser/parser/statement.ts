@@ -120,6 +120,7 @@ export function parseStatement(p: Cursor): Statement {
       return { kind: "ReleaseSavepoint", name: p.ident() };
     case "show":
       p.next();
+      if (p.atEnd()) throw p.error();
       return parseShow(p) ?? parseOther(p, start, "show");
     case "explain":
     case "describe":
