@@ -22,3 +22,31 @@ export async function freePort(): Promise<number> {
   }
   throw new Error("could not find a free TCP port on 127.0.0.1");
 }
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A base port such that base + each offset is free, for scripts that derive ports from one base
+ * (the local example's tablet uid N listens on base + N).
+ */
+export async function freePortBase(offsets: readonly number[]): Promise<number> {
+  const span = Math.max(...offsets);
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * (40_000 - span));
+    const ports = offsets.map((offset) => base + offset);
+    if (ports.some((port) => handedOut.has(port))) continue;
+    const free = await Promise.all(ports.map(canListen));
+    if (free.every(Boolean)) {
+      for (const port of ports) handedOut.add(port);
+      return base;
+    }
+  }
+  throw new Error(`could not find a free block of ports for offsets ${offsets.join(",")}`);
+}
