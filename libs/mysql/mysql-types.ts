@@ -1,7 +1,18 @@
+/**
+ * The mapping between Vitess's query.Type and MySQL column types with their flags, both ways (Vitess
+ * go/sqltypes/type.go: MySQLToType and TypeToMySQL). The query-result conversion (vttablet) reads result
+ * columns with `mysqlToType`; the MySQL protocol server writes column definitions with `typeToMysql`.
+ */
 import { MySqlFlag, Type } from "../proto/query.js";
-import { BINARY_COLLATION_ID, MysqlColumnType } from "./column-type.js";
+import { BINARY_COLLATION_ID, Collation, MysqlColumnType, type MysqlColumnTypeCode } from "./column-type.js";
 
-/** Vitess's table from MySQL column type to its type before flags refine it (`sqltypes.mysqlToType`). */
+const UNSIGNED = MySqlFlag.UNSIGNED_FLAG;
+const BINARY = MySqlFlag.BINARY_FLAG;
+
+/**
+ * Vitess's table from MySQL column type to its type before flags refine it (`sqltypes.mysqlToType`), plus
+ * NEWDATE, which servers never send in results but binary-protocol parameters may carry.
+ */
 const BASE_TYPES: ReadonlyMap<number, Type> = new Map([
   [MysqlColumnType.DECIMAL, Type.DECIMAL],
   [MysqlColumnType.TINY, Type.INT8],
@@ -52,30 +63,27 @@ const BINARY_OF: ReadonlyMap<Type, Type> = new Map([
 ]);
 
 /**
- * The Vitess type of a result column: the column type refined by its flags, as `sqltypes.MySQLToType`
- * does (UNSIGNED for integers; BINARY for text types; ENUM/SET flags on CHAR).
+ * The Vitess type of a column: the column type refined by its flags, as `sqltypes.MySQLToType` does
+ * (UNSIGNED for integers; BINARY for text types, then ENUM/SET on CHAR). UNRECOGNIZED for a type code
+ * Vitess has no type for (where Vitess returns an error).
  *
  * One deliberate difference: MySQL also raises BINARY_FLAG on text columns with a `_bin` collation
  * (utf8mb4_bin), which Vitess then reports as VARBINARY. When the collation is known we only call a text
- * column binary if its collation is `binary` (63), so a utf8mb4_bin VARCHAR stays VARCHAR.
+ * column binary if its collation is `binary` (63), so a utf8mb4_bin VARCHAR stays VARCHAR; without one
+ * (0) the flag decides, as in Vitess.
  * `extendedFormat` is MariaDB's extended metadata: its JSON columns are LONGTEXT tagged `json`.
  */
-export function vitessTypeOf(
-  columnType: number,
-  flags: number,
-  collationId = 0,
-  extendedFormat?: string,
-): Type {
+export function mysqlToType(columnType: number, flags = 0, collationId = 0, extendedFormat?: string): Type {
   const base = BASE_TYPES.get(columnType);
-  if (base === undefined) return Type.VARBINARY;
-  if ((flags & MySqlFlag.UNSIGNED_FLAG) !== 0) {
+  if (base === undefined) return Type.UNRECOGNIZED;
+  if ((flags & UNSIGNED) !== 0) {
     const unsigned = UNSIGNED_OF.get(base);
     if (unsigned !== undefined) return unsigned;
   }
   const binaryVariant = BINARY_OF.get(base);
   if (binaryVariant === undefined) return base;
   if (base === Type.TEXT && extendedFormat === "json") return Type.JSON;
-  const binaryFlag = (flags & MySqlFlag.BINARY_FLAG) !== 0;
+  const binaryFlag = (flags & BINARY) !== 0;
   const binaryCollation = collationId === 0 || collationId === BINARY_COLLATION_ID;
   if (binaryFlag && binaryCollation) return binaryVariant;
   if (base === Type.CHAR) {
@@ -104,74 +112,72 @@ export function isNumericColumnType(columnType: number): boolean {
   }
 }
 
-/** The MySQL column type and extra flags to send for a Vitess type (`sqltypes.TypeToMySQL`). */
-export function mysqlColumnTypeOf(type: Type): { columnType: number; flags: number } {
-  const unsigned = MySqlFlag.UNSIGNED_FLAG;
-  const binary = MySqlFlag.BINARY_FLAG;
+export interface MysqlTypeAndFlags {
+  /** The MySQL type code sent in column definitions. */
+  mysqlType: MysqlColumnTypeCode;
+  /** Flags implied by the type (UNSIGNED, BINARY, ENUM, SET), used when the Field carries none. */
+  flags: number;
+}
+
+/** Vitess's `sqltypes.typeToMySQL`, the reverse of BASE_TYPES and the flags. */
+const TYPE_TO_MYSQL: ReadonlyMap<Type, MysqlTypeAndFlags> = new Map([
+  [Type.NULL_TYPE, { mysqlType: MysqlColumnType.NULL, flags: BINARY }],
+  [Type.INT8, { mysqlType: MysqlColumnType.TINY, flags: 0 }],
+  [Type.UINT8, { mysqlType: MysqlColumnType.TINY, flags: UNSIGNED }],
+  [Type.INT16, { mysqlType: MysqlColumnType.SHORT, flags: 0 }],
+  [Type.UINT16, { mysqlType: MysqlColumnType.SHORT, flags: UNSIGNED }],
+  [Type.INT24, { mysqlType: MysqlColumnType.INT24, flags: 0 }],
+  [Type.UINT24, { mysqlType: MysqlColumnType.INT24, flags: UNSIGNED }],
+  [Type.INT32, { mysqlType: MysqlColumnType.LONG, flags: 0 }],
+  [Type.UINT32, { mysqlType: MysqlColumnType.LONG, flags: UNSIGNED }],
+  [Type.INT64, { mysqlType: MysqlColumnType.LONGLONG, flags: 0 }],
+  [Type.UINT64, { mysqlType: MysqlColumnType.LONGLONG, flags: UNSIGNED }],
+  [Type.FLOAT32, { mysqlType: MysqlColumnType.FLOAT, flags: 0 }],
+  [Type.FLOAT64, { mysqlType: MysqlColumnType.DOUBLE, flags: 0 }],
+  [Type.TIMESTAMP, { mysqlType: MysqlColumnType.TIMESTAMP, flags: 0 }],
+  [Type.DATE, { mysqlType: MysqlColumnType.DATE, flags: BINARY }],
+  [Type.TIME, { mysqlType: MysqlColumnType.TIME, flags: BINARY }],
+  [Type.DATETIME, { mysqlType: MysqlColumnType.DATETIME, flags: BINARY }],
+  [Type.YEAR, { mysqlType: MysqlColumnType.YEAR, flags: UNSIGNED }],
+  [Type.DECIMAL, { mysqlType: MysqlColumnType.NEWDECIMAL, flags: 0 }],
+  [Type.TEXT, { mysqlType: MysqlColumnType.BLOB, flags: 0 }],
+  [Type.BLOB, { mysqlType: MysqlColumnType.BLOB, flags: BINARY }],
+  [Type.VARCHAR, { mysqlType: MysqlColumnType.VAR_STRING, flags: 0 }],
+  [Type.VARBINARY, { mysqlType: MysqlColumnType.VAR_STRING, flags: BINARY }],
+  [Type.CHAR, { mysqlType: MysqlColumnType.STRING, flags: 0 }],
+  [Type.BINARY, { mysqlType: MysqlColumnType.STRING, flags: BINARY }],
+  [Type.BIT, { mysqlType: MysqlColumnType.BIT, flags: UNSIGNED }],
+  [Type.ENUM, { mysqlType: MysqlColumnType.STRING, flags: MySqlFlag.ENUM_FLAG }],
+  [Type.SET, { mysqlType: MysqlColumnType.STRING, flags: MySqlFlag.SET_FLAG }],
+  [Type.GEOMETRY, { mysqlType: MysqlColumnType.GEOMETRY, flags: 0 }],
+  [Type.JSON, { mysqlType: MysqlColumnType.JSON, flags: 0 }],
+  [Type.VECTOR, { mysqlType: MysqlColumnType.VECTOR, flags: 0 }],
+]);
+
+/** Types with no column form (HEXNUM, HEXVAL, BITNUM, TUPLE, ...) are sent as their text, in bytes. */
+const FALLBACK: MysqlTypeAndFlags = { mysqlType: MysqlColumnType.VAR_STRING, flags: BINARY };
+
+/** The MySQL column type and implied flags for a Vitess type (`sqltypes.TypeToMySQL`). */
+export function typeToMysql(type: Type): MysqlTypeAndFlags {
+  return TYPE_TO_MYSQL.get(type) ?? FALLBACK;
+}
+
+/** Types whose values are text in a character set (as opposed to numbers, temporals and binary strings). */
+export function isTextType(type: Type): boolean {
   switch (type) {
-    case Type.NULL_TYPE:
-      return { columnType: MysqlColumnType.NULL, flags: 0 };
-    case Type.INT8:
-      return { columnType: MysqlColumnType.TINY, flags: 0 };
-    case Type.UINT8:
-      return { columnType: MysqlColumnType.TINY, flags: unsigned };
-    case Type.INT16:
-      return { columnType: MysqlColumnType.SHORT, flags: 0 };
-    case Type.UINT16:
-      return { columnType: MysqlColumnType.SHORT, flags: unsigned };
-    case Type.INT24:
-      return { columnType: MysqlColumnType.INT24, flags: 0 };
-    case Type.UINT24:
-      return { columnType: MysqlColumnType.INT24, flags: unsigned };
-    case Type.INT32:
-      return { columnType: MysqlColumnType.LONG, flags: 0 };
-    case Type.UINT32:
-      return { columnType: MysqlColumnType.LONG, flags: unsigned };
-    case Type.INT64:
-      return { columnType: MysqlColumnType.LONGLONG, flags: 0 };
-    case Type.UINT64:
-      return { columnType: MysqlColumnType.LONGLONG, flags: unsigned };
-    case Type.FLOAT32:
-      return { columnType: MysqlColumnType.FLOAT, flags: 0 };
-    case Type.FLOAT64:
-      return { columnType: MysqlColumnType.DOUBLE, flags: 0 };
-    case Type.TIMESTAMP:
-      return { columnType: MysqlColumnType.TIMESTAMP, flags: 0 };
-    case Type.DATE:
-      return { columnType: MysqlColumnType.DATE, flags: 0 };
-    case Type.TIME:
-      return { columnType: MysqlColumnType.TIME, flags: 0 };
-    case Type.DATETIME:
-      return { columnType: MysqlColumnType.DATETIME, flags: 0 };
-    case Type.YEAR:
-      return { columnType: MysqlColumnType.YEAR, flags: unsigned };
-    case Type.DECIMAL:
-      return { columnType: MysqlColumnType.NEWDECIMAL, flags: 0 };
     case Type.TEXT:
-      return { columnType: MysqlColumnType.BLOB, flags: 0 };
-    case Type.BLOB:
-      return { columnType: MysqlColumnType.BLOB, flags: binary };
     case Type.VARCHAR:
-      return { columnType: MysqlColumnType.VAR_STRING, flags: 0 };
-    case Type.VARBINARY:
-      return { columnType: MysqlColumnType.VAR_STRING, flags: binary };
     case Type.CHAR:
-      return { columnType: MysqlColumnType.STRING, flags: 0 };
-    case Type.BINARY:
-      return { columnType: MysqlColumnType.STRING, flags: binary };
-    case Type.BIT:
-      return { columnType: MysqlColumnType.BIT, flags: unsigned };
     case Type.ENUM:
-      return { columnType: MysqlColumnType.STRING, flags: MySqlFlag.ENUM_FLAG };
     case Type.SET:
-      return { columnType: MysqlColumnType.STRING, flags: MySqlFlag.SET_FLAG };
-    case Type.GEOMETRY:
-      return { columnType: MysqlColumnType.GEOMETRY, flags: 0 };
     case Type.JSON:
-      return { columnType: MysqlColumnType.JSON, flags: 0 };
-    case Type.VECTOR:
-      return { columnType: MysqlColumnType.VECTOR, flags: 0 };
+      return true;
     default:
-      return { columnType: MysqlColumnType.VAR_STRING, flags: binary };
+      return false;
   }
+}
+
+/** The collation sent for a column whose Field has charset 0: utf8mb4 for text, binary for everything else. */
+export function defaultCollation(type: Type): number {
+  return isTextType(type) ? Collation.UTF8MB4_GENERAL_CI : Collation.BINARY;
 }

@@ -4,8 +4,9 @@ import {
   MySqlFlag,
   type QueryResult,
   type Row,
+  Type,
 } from "../proto/query.js";
-import { isNumericColumnType, vitessTypeOf } from "./mysql-types.js";
+import { isNumericColumnType, mysqlToType } from "./mysql-types.js";
 
 export { ExecuteOptions_IncludedFields as IncludedFields } from "../proto/query.js";
 
@@ -47,7 +48,7 @@ export function emptyQueryResult(): QueryResult {
 
 /** A `query.Field` for a result column; `included` says how much metadata the caller asked for. */
 export function fieldOf(column: ColumnDefinition, included: IncludedFields = IncludedFields.ALL): Field {
-  const type = vitessTypeOf(column.columnType, column.flags, column.characterSet, column.extendedFormat);
+  const type = fieldType(column);
   const field: Field = {
     name: "",
     type,
@@ -73,6 +74,12 @@ export function fieldOf(column: ColumnDefinition, included: IncludedFields = Inc
   field.decimals = column.decimals;
   field.flags = (column.flags | (isNumericColumnType(column.columnType) ? MySqlFlag.NUM_FLAG : 0)) & 0xffff;
   return field;
+}
+
+/** The column's query.Type; a type code Vitess has no type for travels as VARBINARY. */
+function fieldType(column: ColumnDefinition): Type {
+  const type = mysqlToType(column.columnType, column.flags, column.characterSet, column.extendedFormat);
+  return type === Type.UNRECOGNIZED ? Type.VARBINARY : type;
 }
 
 export function fieldsOf(

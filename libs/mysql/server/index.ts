@@ -30,6 +30,13 @@
 
 export { Collation, MysqlColumnType, type MysqlColumnTypeCode } from "../column-type.js";
 export {
+  defaultCollation,
+  isTextType,
+  type MysqlTypeAndFlags,
+  mysqlToType,
+  typeToMysql,
+} from "../mysql-types.js";
+export {
   type AuthenticatedUser,
   type AuthRequest,
   type AuthServer,
@@ -58,13 +65,6 @@ export {
   type ResultWriter,
   type StatementCloseHandler,
 } from "./handler.js";
-export {
-  defaultCollation,
-  isTextType,
-  type MysqlTypeAndFlags,
-  mysqlToType,
-  typeToMysql,
-} from "./mysql-types.js";
 export {
   DEFAULT_SERVER_VERSION,
   type ListenOptions,

@@ -1,7 +1,7 @@
 /** Builders for the server's fixed-format packets: handshake, auth switch, OK, EOF, ERR, column definitions. */
 import type { Field } from "../../proto/query.js";
+import { defaultCollation, typeToMysql } from "../mysql-types.js";
 import { NATIVE_PASSWORD_PLUGIN, PacketHeader, PROTOCOL_VERSION } from "./constants.js";
-import { defaultCollation, typeToMysql } from "./mysql-types.js";
 import type { PacketWriter } from "./packet-writer.js";
 
 export interface HandshakeParams {
