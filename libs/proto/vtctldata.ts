@@ -340,6 +340,11 @@ export interface ApplyShardRoutingRulesResponse {
 
 export interface ApplySchemaRequest {
   keyspace: string;
+  /**
+   * allow_long_unavailability: skip the size rules (ALTER at most 100,000 rows, other changes at most
+   * 2,000,000 rows on each shard's primary).
+   */
+  allowLongUnavailability: boolean;
   sql: string[];
   /** ddl_strategy: as the @@ddl_strategy session variable ("direct", "vitess", ...). */
   ddlStrategy: string;
@@ -4766,6 +4771,7 @@ export const ApplyShardRoutingRulesResponse: MessageFns<ApplyShardRoutingRulesRe
 function createBaseApplySchemaRequest(): ApplySchemaRequest {
   return {
     keyspace: "",
+    allowLongUnavailability: false,
     sql: [],
     ddlStrategy: "",
     uuidList: [],
@@ -4780,6 +4786,9 @@ export const ApplySchemaRequest: MessageFns<ApplySchemaRequest> = {
   encode(message: ApplySchemaRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.keyspace !== "") {
       writer.uint32(10).string(message.keyspace);
+    }
+    if (message.allowLongUnavailability !== false) {
+      writer.uint32(16).bool(message.allowLongUnavailability);
     }
     for (const v of message.sql) {
       writer.uint32(26).string(v!);
@@ -4824,6 +4833,14 @@ export const ApplySchemaRequest: MessageFns<ApplySchemaRequest> = {
             }
 
             message.keyspace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.allowLongUnavailability = reader.bool();
             continue;
           }
           case 3: {
@@ -4897,6 +4914,11 @@ export const ApplySchemaRequest: MessageFns<ApplySchemaRequest> = {
   fromJSON(object: any): ApplySchemaRequest {
     return {
       keyspace: isSet(object.keyspace) ? globalThis.String(object.keyspace) : "",
+      allowLongUnavailability: isSet(object.allowLongUnavailability)
+        ? globalThis.Boolean(object.allowLongUnavailability)
+        : isSet(object.allow_long_unavailability)
+        ? globalThis.Boolean(object.allow_long_unavailability)
+        : false,
       sql: globalThis.Array.isArray(object?.sql) ? object.sql.map((e: any) => globalThis.String(e)) : [],
       ddlStrategy: isSet(object.ddlStrategy)
         ? globalThis.String(object.ddlStrategy)
@@ -4936,6 +4958,9 @@ export const ApplySchemaRequest: MessageFns<ApplySchemaRequest> = {
     if (message.keyspace !== "") {
       obj.keyspace = message.keyspace;
     }
+    if (message.allowLongUnavailability !== false) {
+      obj.allowLongUnavailability = message.allowLongUnavailability;
+    }
     if (message.sql?.length) {
       obj.sql = message.sql;
     }
@@ -4966,6 +4991,7 @@ export const ApplySchemaRequest: MessageFns<ApplySchemaRequest> = {
   fromPartial<I extends Exact<DeepPartial<ApplySchemaRequest>, I>>(object: I): ApplySchemaRequest {
     const message = createBaseApplySchemaRequest();
     message.keyspace = object.keyspace ?? "";
+    message.allowLongUnavailability = object.allowLongUnavailability ?? false;
     message.sql = object.sql?.map((e) => e) || [];
     message.ddlStrategy = object.ddlStrategy ?? "";
     message.uuidList = object.uuidList?.map((e) => e) || [];
