@@ -1,4 +1,5 @@
 import type { FlavoredPosition, Position } from "../replication/index.js";
+import { quoteString } from "../sql-literal.js";
 import type { PrimaryStatus, ReplicationStatus, StatusRow } from "./replication-status.js";
 
 /** Where a replica connects to its source, and as whom. */
@@ -11,6 +12,30 @@ export interface ReplicationSourceParams {
   connectRetrySeconds: number;
   /** Seconds between heartbeats from the source; 0 keeps the server's default. */
   heartbeatIntervalSeconds?: number;
+}
+
+/**
+ * `<statement>` with the source's address, credentials, retry and heartbeat periods as `<prefix>_HOST = ...`
+ * (MariaDB's CHANGE MASTER TO MASTER_*, MySQL's CHANGE REPLICATION SOURCE TO SOURCE_*), then the
+ * flavor's own options (how to position by GTID).
+ */
+export function changeSourceCommand(
+  statement: string,
+  prefix: string,
+  params: ReplicationSourceParams,
+  flavorOptions: readonly string[],
+): string {
+  const args = [
+    `${prefix}_HOST = ${quoteString(params.host)}`,
+    `${prefix}_PORT = ${params.port}`,
+    `${prefix}_USER = ${quoteString(params.user)}`,
+    `${prefix}_PASSWORD = ${quoteString(params.password)}`,
+    `${prefix}_CONNECT_RETRY = ${params.connectRetrySeconds}`,
+  ];
+  if (params.heartbeatIntervalSeconds)
+    args.push(`${prefix}_HEARTBEAT_PERIOD = ${params.heartbeatIntervalSeconds}`);
+  args.push(...flavorOptions);
+  return `${statement}\n  ${args.join(",\n  ")}`;
 }
 
 /**

@@ -109,6 +109,55 @@ export function emptyReplicationStatus(): ReplicationStatus {
   };
 }
 
+/** How a flavor's status rows name the two ends: MariaDB's Master/Slave, MySQL 8's Source/Replica. */
+export interface StatusWords {
+  readonly source: "Master" | "Source";
+  readonly replica: "Slave" | "Replica";
+}
+
+const FILTER_COLUMNS = [
+  "Replicate_Do_DB",
+  "Replicate_Ignore_DB",
+  "Replicate_Do_Table",
+  "Replicate_Ignore_Table",
+  "Replicate_Wild_Do_Table",
+  "Replicate_Wild_Ignore_Table",
+];
+
+/**
+ * What both flavors' status rows say alike: binlog coordinates, the source, the threads, errors, lag,
+ * delay and filters. The flavor adds the GTID positions, the source UUID and whether GTIDs are used.
+ */
+export function parseCommonReplicationStatus(
+  row: StatusRow,
+  { source, replica }: StatusWords,
+): ReplicationStatus {
+  const status = emptyReplicationStatus();
+  const lag = row[`Seconds_Behind_${source}`];
+  status.filePosition = {
+    file: rowText(row, `Relay_${source}_Log_File`),
+    pos: rowInt(row, `Exec_${source}_Log_Pos`),
+  };
+  status.relayLogSourceBinlogEquivalentPosition = {
+    file: rowText(row, `${source}_Log_File`),
+    pos: rowInt(row, `Read_${source}_Log_Pos`),
+  };
+  status.sourceHost = rowText(row, `${source}_Host`);
+  status.sourcePort = rowInt(row, `${source}_Port`);
+  status.sourceUser = rowText(row, `${source}_User`);
+  status.sourceServerId = rowInt(row, `${source}_Server_Id`);
+  status.connectRetry = rowInt(row, "Connect_Retry");
+  status.ioState = parseReplicationState(rowText(row, `${replica}_IO_Running`));
+  status.sqlState = parseReplicationState(rowText(row, `${replica}_SQL_Running`));
+  status.lastIoError = rowText(row, "Last_IO_Error");
+  status.lastSqlError = rowText(row, "Last_SQL_Error");
+  status.replicationLagUnknown = lag === null || lag === undefined || lag === "";
+  status.replicationLagSeconds = status.replicationLagUnknown ? 0 : rowInt(row, `Seconds_Behind_${source}`);
+  status.sqlDelay = rowInt(row, "SQL_Delay");
+  status.hasReplicationFilters = FILTER_COLUMNS.some((column) => rowText(row, column) !== "");
+  return status;
+}
+
 export function replicationStatusToProto(status: ReplicationStatus): StatusProto {
   return {
     position: encodePosition(status.position),
