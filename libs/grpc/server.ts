@@ -4,7 +4,6 @@ import {
   type ServerUnaryCall,
   type ServerWritableStream,
   type sendUnaryData,
-  status,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import type { Logger } from "pino";
@@ -13,6 +12,14 @@ import type { CallContext, ServiceDefinition, ServiceHandlers } from "./service-
 import { toGrpcStatus } from "./status.js";
 
 type AnyCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
+type Handler = (request: unknown, context: CallContext) => Promise<unknown> | AsyncIterable<unknown>;
+
+/** The handler of a method the service leaves out: each call fails with UNIMPLEMENTED, like any error. */
+function unimplemented(path: string): Handler {
+  return () => {
+    throw new VtError(Code.UNIMPLEMENTED, `${path} is not implemented`);
+  };
+}
 
 function contextOf(call: AnyCall): CallContext {
   const controller = new AbortController();
@@ -36,19 +43,17 @@ export class GrpcServer {
   addService<D extends ServiceDefinition>(definition: D, handlers: Partial<ServiceHandlers<D>>): void {
     const implementation: UntypedServiceImplementation = {};
     for (const [method, def] of Object.entries(definition)) {
-      const handler = handlers[method as keyof D] as
-        | ((request: unknown, context: CallContext) => Promise<unknown> | AsyncIterable<unknown>)
-        | undefined;
       if (def.requestStream) continue;
+      const handler = (handlers[method as keyof D] as Handler | undefined) ?? unimplemented(def.path);
       const log = this.logger.child({ rpc: def.path });
       if (def.responseStream) {
         implementation[method] = (call: ServerWritableStream<unknown, unknown>) =>
-          void this.serveStream(call, handler, def.path, log);
+          void this.serveStream(call, handler, log);
       } else {
         implementation[method] = (
           call: ServerUnaryCall<unknown, unknown>,
           callback: sendUnaryData<unknown>,
-        ) => void this.serveUnary(call, callback, handler, def.path, log);
+        ) => void this.serveUnary(call, callback, handler, log);
       }
     }
     this.server.addService(definition, implementation);
@@ -57,16 +62,9 @@ export class GrpcServer {
   private async serveUnary(
     call: ServerUnaryCall<unknown, unknown>,
     callback: sendUnaryData<unknown>,
-    handler:
-      | ((request: unknown, context: CallContext) => Promise<unknown> | AsyncIterable<unknown>)
-      | undefined,
-    path: string,
+    handler: Handler,
     log: Logger,
   ): Promise<void> {
-    if (!handler) {
-      callback({ code: status.UNIMPLEMENTED, details: `${path} is not implemented` });
-      return;
-    }
     try {
       callback(null, await (handler(call.request, contextOf(call)) as Promise<unknown>));
     } catch (err) {
@@ -77,16 +75,9 @@ export class GrpcServer {
 
   private async serveStream(
     call: ServerWritableStream<unknown, unknown>,
-    handler:
-      | ((request: unknown, context: CallContext) => Promise<unknown> | AsyncIterable<unknown>)
-      | undefined,
-    path: string,
+    handler: Handler,
     log: Logger,
   ): Promise<void> {
-    if (!handler) {
-      call.emit("error", { code: status.UNIMPLEMENTED, details: `${path} is not implemented` });
-      return;
-    }
     const context = contextOf(call);
     try {
       for await (const response of handler(call.request, context) as AsyncIterable<unknown>) {
