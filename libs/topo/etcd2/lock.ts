@@ -1,12 +1,7 @@
 import type { IKeyValue, Lease, Watcher } from "etcd3";
-import {
-  DEFAULT_LOCK_TIMEOUT_MS,
-  DEFAULT_LOCK_TTL_MS,
-  type LockDescriptor,
-  type LockOptions,
-} from "../conn.js";
+import { DEFAULT_LOCK_TTL_MS, type LockDescriptor, type LockOptions } from "../conn.js";
 import { TopoError, TopoErrorCode } from "../errors.js";
-import { describeLockHolder } from "../lock-info.js";
+import { lockWaiter } from "../lock-wait.js";
 import { joinPath, normalizeDirPath } from "../path.js";
 import { listDir } from "./directory.js";
 import { convertError } from "./errors.js";
@@ -30,14 +25,13 @@ export async function lockDir(
 ): Promise<LockDescriptor> {
   scope.assertOpen();
   const dir = normalizeDirPath(dirPath);
-  const subject = `lock on ${dir || "/"}`;
   await listDir(scope, dir); // NoNode when the directory does not exist, as in Vitess.
-  const { ttlMs = DEFAULT_LOCK_TTL_MS, timeoutMs = DEFAULT_LOCK_TIMEOUT_MS, signal, wait = true } = options;
-  const deadline = Date.now() + timeoutMs;
+  const waiter = lockWaiter(dir, options);
+  const subject = waiter.subject;
   const client = scope.client;
 
   // etcd leases are whole seconds (and the server raises tiny ones to its minimum, about 2 s).
-  const lease = client.lease(Math.max(1, Math.ceil(ttlMs / 1000)));
+  const lease = client.lease(Math.max(1, Math.ceil((options.ttlMs ?? DEFAULT_LOCK_TTL_MS) / 1000)));
   let lost: unknown;
   lease.on("lost", (err) => {
     lost = err;
@@ -78,17 +72,10 @@ export async function lockDir(
     }
     const holder = older[0];
     if (!holder) break;
-    const heldBy = describeLockHolder(holder.value.toString("utf8"));
-    if (!wait) return giveUp(new TopoError(TopoErrorCode.NodeExists, subject, { detail: heldBy }));
-    if (signal?.aborted) return giveUp(new TopoError(TopoErrorCode.Interrupted, subject, { detail: heldBy }));
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) {
-      return giveUp(
-        new TopoError(TopoErrorCode.Timeout, subject, { detail: `still ${heldBy} after ${timeoutMs} ms` }),
-      );
-    }
+    const step = waiter.next(holder.value.toString("utf8"));
+    if (step instanceof TopoError) return giveUp(step);
     const blocker = older.at(-1) as IKeyValue;
-    await waitForDeletion(scope, blocker.key, myRevision, remaining, signal);
+    await waitForDeletion(scope, blocker.key, myRevision, step, options.signal);
   }
 
   let released = false;

@@ -1,11 +1,6 @@
-import {
-  DEFAULT_LOCK_TIMEOUT_MS,
-  DEFAULT_LOCK_TTL_MS,
-  type LockDescriptor,
-  type LockOptions,
-} from "../conn.js";
+import { DEFAULT_LOCK_TTL_MS, type LockDescriptor, type LockOptions } from "../conn.js";
 import { TopoError, TopoErrorCode } from "../errors.js";
-import { describeLockHolder } from "../lock-info.js";
+import { lockWaiter } from "../lock-wait.js";
 import { joinPath, normalizeDirPath } from "../path.js";
 import { listDir } from "./directory.js";
 import { keyOf, type MemoryScope } from "./scope.js";
@@ -34,13 +29,12 @@ export async function lockDir(
   scope.assertOpen();
   const dir = normalizeDirPath(dirPath);
   listDir(scope, dir); // NoNode when the directory does not exist, as in Vitess.
-  const { ttlMs = DEFAULT_LOCK_TTL_MS, timeoutMs = DEFAULT_LOCK_TIMEOUT_MS, signal, wait = true } = options;
+  const waiter = lockWaiter(dir, options);
   const store = scope.store;
-  const leaseId = store.grantLease(ttlMs);
+  const leaseId = store.grantLease(options.ttlMs ?? DEFAULT_LOCK_TTL_MS);
   const untrack = track(leaseId);
   const locksPrefix = `${keyOf(scope, joinPath(dir, LOCKS_DIR))}/`;
   const mine = store.write(`${locksPrefix}${leaseId}`, new TextEncoder().encode(contents), leaseId);
-  const deadline = Date.now() + timeoutMs;
 
   const giveUp = (error: TopoError): never => {
     store.revokeLease(leaseId);
@@ -53,26 +47,16 @@ export async function lockDir(
     const older = candidates.filter((c) => c.createRevision < mine.createRevision);
     const holder = older[0];
     if (!holder) break;
-    const heldBy = describeLockHolder(holder.contents);
-    if (!wait) giveUp(new TopoError(TopoErrorCode.NodeExists, `lock on ${dir}`, { detail: heldBy }));
-    if (signal?.aborted)
-      giveUp(new TopoError(TopoErrorCode.Interrupted, `lock on ${dir}`, { detail: heldBy }));
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) {
-      giveUp(
-        new TopoError(TopoErrorCode.Timeout, `lock on ${dir}`, {
-          detail: `still ${heldBy} after ${timeoutMs} ms`,
-        }),
-      );
-    }
-    await waitForDeletion(scope, (older.at(-1) as LockCandidate).key, remaining, signal);
+    const step = waiter.next(holder.contents);
+    if (step instanceof TopoError) return giveUp(step);
+    await waitForDeletion(scope, (older.at(-1) as LockCandidate).key, step, options.signal);
   }
 
   let released = false;
   return {
     check: async () => {
       if (released || !store.isLeaseAlive(leaseId)) {
-        throw new TopoError(TopoErrorCode.Interrupted, `lock on ${dir}`, { detail: "lock lost or released" });
+        throw new TopoError(TopoErrorCode.Interrupted, waiter.subject, { detail: "lock lost or released" });
       }
     },
     unlock: async () => {
