@@ -1,0 +1,130 @@
+import type { QueryResult } from "../../../libs/proto/query.js";
+import { parse } from "../../../libs/sqlparser/index.js";
+import { Code, isVtError, VtError } from "../../../libs/vterrors/index.js";
+import type { BindVars, ResultCallback } from "../engine/primitive.js";
+import { buildPlan } from "../planbuilder/builder.js";
+import type { PlanContext } from "../planbuilder/context.js";
+import { unknownDatabase } from "../planbuilder/errors.js";
+import type { Plan } from "../planbuilder/plan.js";
+import type { SafeSession } from "../session/safe-session.js";
+import { parseTarget } from "../session/target.js";
+import type { ExecContext, ExecutorServices } from "./context.js";
+import { LruCache } from "./plan-cache.js";
+import { rollbackSession } from "./tx-conn.js";
+import { checkKeyspaceAccess, VCursor } from "./vcursor.js";
+
+/** Told about every statement (metrics). `plan` is undefined when planning failed. */
+export interface ExecutorStats {
+  statement(plan: Plan | undefined, durationMs: number, error: unknown): void;
+}
+
+export interface ExecutorOptions {
+  /** Most cached plans (Vitess's --gate-query-cache-size). */
+  planCacheSize: number;
+  stats?: ExecutorStats;
+}
+
+function asVtError(err: unknown): unknown {
+  if (isVtError(err)) return err;
+  return new VtError(Code.UNKNOWN, err instanceof Error ? err.message : String(err), { cause: err });
+}
+
+/**
+ * vtgate's executor (Vitess's vtgate.Executor): plans a statement for the session's target (plans cached
+ * by SQL text + target, dropped when the VSchema changes) and runs the plan with a cursor bound to the
+ * session. Used by the MySQL handler and the gRPC service alike.
+ */
+export class Executor {
+  private readonly plans: LruCache<Plan>;
+  private plansVersion = -1;
+
+  constructor(
+    private readonly services: ExecutorServices,
+    private readonly options: ExecutorOptions,
+  ) {
+    this.plans = new LruCache(options.planCacheSize);
+  }
+
+  get planCache(): { size: number; hits: number; misses: number } {
+    return { size: this.plans.size, hits: this.plans.hits, misses: this.plans.misses };
+  }
+
+  /** Runs one statement and returns its whole result. */
+  async execute(
+    session: SafeSession,
+    sql: string,
+    bindVars: BindVars,
+    context: ExecContext,
+  ): Promise<QueryResult> {
+    const started = performance.now();
+    let plan: Plan | undefined;
+    try {
+      plan = this.plan(session, sql);
+      const result = await plan.instructions.execute(new VCursor(this.services, session, context), bindVars);
+      this.options.stats?.statement(plan, performance.now() - started, undefined);
+      return result;
+    } catch (err) {
+      this.options.stats?.statement(plan, performance.now() - started, err);
+      throw asVtError(err);
+    }
+  }
+
+  /** Runs one statement, handing its result over in pieces (fields first). */
+  async streamExecute(
+    session: SafeSession,
+    sql: string,
+    bindVars: BindVars,
+    context: ExecContext,
+    onResult: ResultCallback,
+  ): Promise<void> {
+    const started = performance.now();
+    let plan: Plan | undefined;
+    try {
+      plan = this.plan(session, sql);
+      await plan.instructions.streamExecute(new VCursor(this.services, session, context), bindVars, onResult);
+      this.options.stats?.statement(plan, performance.now() - started, undefined);
+    } catch (err) {
+      this.options.stats?.statement(plan, performance.now() - started, err);
+      throw asVtError(err);
+    }
+  }
+
+  /** The plan of `sql` for the session's target: from the cache, else parsed and built. */
+  plan(session: SafeSession, sql: string): Plan {
+    const topology = this.services.topology;
+    const version = topology.version;
+    if (version !== this.plansVersion) {
+      this.plans.clear();
+      this.plansVersion = version;
+    }
+    const key = `${session.targetString}\u0000${sql}`;
+    const cached = this.plans.get(key);
+    if (cached) return cached;
+    const context: PlanContext = {
+      vschema: topology.vschema,
+      target: session.target,
+      dbName: (keyspace) => topology.dbName(keyspace),
+    };
+    const plan = buildPlan(parse(sql), sql, context);
+    this.plans.set(key, plan);
+    return plan;
+  }
+
+  /**
+   * Checks a target a client asks for before any statement (COM_INIT_DB, the database of the handshake):
+   * 1049 for an unknown keyspace, 1044 when the user may not use it.
+   */
+  checkTarget(target: string, context: ExecContext): void {
+    const { keyspace } = parseTarget(target);
+    if (keyspace === "") return;
+    if (!this.services.topology.vschema.keyspaces.has(keyspace)) throw unknownDatabase(keyspace);
+    checkKeyspaceAccess(context, keyspace);
+  }
+
+  /** The client went away: its transaction is rolled back. */
+  async closeSession(session: SafeSession, context: ExecContext): Promise<void> {
+    if (!session.inTransaction) return;
+    const callerId = context.user ? { username: context.user.user, groups: [] } : undefined;
+    await rollbackSession(this.services.gateway, session, callerId);
+  }
+}
