@@ -25,3 +25,26 @@ export interface TabletManagerContext {
 }
 
 export type TabletManagerHandlers = Partial<ServiceHandlers<TabletManagerService>>;
+
+/**
+ * Runs `fn` under the action lock, then (whether it failed or not) a health check, so the serving state
+ * follows what the action changed in replication or the tablet type.
+ */
+export function runLockedAction<T>(
+  tm: TabletManagerContext,
+  action: string,
+  signal: AbortSignal,
+  fn: () => Promise<T>,
+): Promise<T> {
+  return tm.lock.run(
+    action,
+    async () => {
+      try {
+        return await fn();
+      } finally {
+        await tm.checkHealthNow();
+      }
+    },
+    signal,
+  );
+}

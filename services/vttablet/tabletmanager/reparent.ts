@@ -5,7 +5,7 @@ import { encodePosition } from "../../../libs/mysql/replication/index.js";
 import { type Tablet, type TabletAlias, TabletType } from "../../../libs/proto/topodata.js";
 import { getTablet, isTopoError, TopoErrorCode, tabletAliasString } from "../../../libs/topo/index.js";
 import { Code, VtError } from "../../../libs/vterrors/index.js";
-import type { TabletManagerContext, TabletManagerHandlers } from "./context.js";
+import { runLockedAction, type TabletManagerContext, type TabletManagerHandlers } from "./context.js";
 import { positionArgument, waitOptionsOf } from "./deadline.js";
 import {
   journalTime,
@@ -104,19 +104,13 @@ async function setReplicationSource(
  */
 export function reparentHandlers(tm: TabletManagerContext): TabletManagerHandlers {
   const locked = <T>(action: string, signal: AbortSignal, fn: () => Promise<T>) =>
-    tm.lock.run(
-      action,
-      async () => {
-        try {
-          return await fn();
-        } catch (err) {
-          throw err instanceof VtError ? err.withContext(`${action} on ${tm.state.aliasString}`) : err;
-        } finally {
-          await tm.checkHealthNow();
-        }
-      },
-      signal,
-    );
+    runLockedAction(tm, action, signal, async () => {
+      try {
+        return await fn();
+      } catch (err) {
+        throw err instanceof VtError ? err.withContext(`${action} on ${tm.state.aliasString}`) : err;
+      }
+    });
 
   return {
     initPrimary: async (_request, { signal }) =>

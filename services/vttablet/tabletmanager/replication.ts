@@ -10,7 +10,7 @@ import { encodePosition } from "../../../libs/mysql/replication/index.js";
 import type { FullStatus } from "../../../libs/proto/replicationdata.js";
 import { StopReplicationMode } from "../../../libs/proto/replicationdata.js";
 import { notReplicaError } from "../mysql-daemon.js";
-import type { TabletManagerContext, TabletManagerHandlers } from "./context.js";
+import { runLockedAction, type TabletManagerContext, type TabletManagerHandlers } from "./context.js";
 import { positionArgument, waitOptionsOf } from "./deadline.js";
 
 async function requireReplicationStatus(tm: TabletManagerContext): Promise<ReplicationStatus> {
@@ -67,19 +67,6 @@ async function fullStatus(tm: TabletManagerContext): Promise<FullStatus> {
  * ResetReplicationParameters, GetReplicas, FullStatus.
  */
 export function replicationHandlers(tm: TabletManagerContext): TabletManagerHandlers {
-  const locked = <T>(action: string, signal: AbortSignal, fn: () => Promise<T>) =>
-    tm.lock.run(
-      action,
-      async () => {
-        try {
-          return await fn();
-        } finally {
-          await tm.checkHealthNow();
-        }
-      },
-      signal,
-    );
-
   return {
     replicationStatus: async () => ({ status: replicationStatusToProto(await requireReplicationStatus(tm)) }),
 
@@ -93,17 +80,17 @@ export function replicationHandlers(tm: TabletManagerContext): TabletManagerHand
     },
 
     stopReplication: async (_request, { signal }) => {
-      await locked("StopReplication", signal, () => tm.mysqld.stopReplication());
+      await runLockedAction(tm, "StopReplication", signal, () => tm.mysqld.stopReplication());
       return {};
     },
 
     startReplication: async (_request, { signal }) => {
-      await locked("StartReplication", signal, () => tm.mysqld.startReplication());
+      await runLockedAction(tm, "StartReplication", signal, () => tm.mysqld.startReplication());
       return {};
     },
 
     restartReplication: async (_request, { signal }) => {
-      await locked("RestartReplication", signal, async () => {
+      await runLockedAction(tm, "RestartReplication", signal, async () => {
         await tm.mysqld.stopReplication();
         await tm.mysqld.startReplication();
       });
@@ -111,7 +98,7 @@ export function replicationHandlers(tm: TabletManagerContext): TabletManagerHand
     },
 
     stopReplicationMinimum: async ({ position, waitTimeout }, context) =>
-      locked("StopReplicationMinimum", context.signal, async () => {
+      runLockedAction(tm, "StopReplicationMinimum", context.signal, async () => {
         const target = positionArgument(position, "position");
         await tm.mysqld.waitForPosition(target, waitOptionsOf(context, waitTimeout / 1e6));
         await tm.mysqld.stopReplication();
@@ -119,7 +106,7 @@ export function replicationHandlers(tm: TabletManagerContext): TabletManagerHand
       }),
 
     stopReplicationAndGetStatus: async ({ stopReplicationMode }, { signal }) =>
-      locked("StopReplicationAndGetStatus", signal, async () => {
+      runLockedAction(tm, "StopReplicationAndGetStatus", signal, async () => {
         const before = await requireReplicationStatus(tm);
         const ioOnly = stopReplicationMode === StopReplicationMode.IOTHREADONLY;
         const running = ioOnly ? isIoRunning(before) : isIoRunning(before) || isSqlRunning(before);
@@ -136,12 +123,12 @@ export function replicationHandlers(tm: TabletManagerContext): TabletManagerHand
       }),
 
     resetReplication: async (_request, { signal }) => {
-      await locked("ResetReplication", signal, () => tm.mysqld.resetReplication());
+      await runLockedAction(tm, "ResetReplication", signal, () => tm.mysqld.resetReplication());
       return {};
     },
 
     resetReplicationParameters: async (_request, { signal }) => {
-      await locked("ResetReplicationParameters", signal, () =>
+      await runLockedAction(tm, "ResetReplicationParameters", signal, () =>
         tm.mysqld.executeSuperQueryList([
           tm.mysqld.flavor.stopReplicationCommand(),
           ...tm.mysqld.flavor.resetReplicationParametersCommands(),
