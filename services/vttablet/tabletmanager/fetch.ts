@@ -17,6 +17,28 @@ interface FetchOptions {
   reloadSchema?: boolean;
 }
 
+/**
+ * The options of a fetch request; the requests share these fields (AllPrivs has no session switches, App no
+ * database). An empty query is INVALID_ARGUMENT.
+ */
+function fetchOptions(
+  role: ConnectRole,
+  sql: Buffer,
+  request: Omit<FetchOptions, "role" | "sql">,
+): FetchOptions {
+  const options: FetchOptions = {
+    role,
+    sql: sql.toString("utf8"),
+    dbName: request.dbName,
+    maxRows: request.maxRows,
+    disableBinlogs: request.disableBinlogs,
+    disableForeignKeyChecks: request.disableForeignKeyChecks,
+    reloadSchema: request.reloadSchema,
+  };
+  if (options.sql.trim() === "") throw new VtError(Code.INVALID_ARGUMENT, "empty query");
+  return options;
+}
+
 /** Session statements a fetch asks for; the database is selected with USE, whose failure is ignored. */
 function sessionSetup(options: FetchOptions): string[] {
   const statements: string[] = [];
@@ -30,7 +52,6 @@ function sessionSetup(options: FetchOptions): string[] {
  * an error: the statement may be the one creating it. DDL (or reloadSchema) refreshes the schema cache.
  */
 async function fetchAs(tm: TabletManagerContext, options: FetchOptions): Promise<QueryResult> {
-  if (options.sql.trim() === "") throw new VtError(Code.INVALID_ARGUMENT, "empty query");
   const { user, password } = tm.mysqld.roles[options.role];
   const conn = await DbConnection.connect(tm.mysqld.address, { user, password, connectTimeoutMs: 5_000 });
   try {
@@ -48,28 +69,11 @@ async function fetchAs(tm: TabletManagerContext, options: FetchOptions): Promise
 export function fetchHandlers(tm: TabletManagerContext): TabletManagerHandlers {
   return {
     executeFetchAsDba: async (request) => ({
-      result: await fetchAs(tm, {
-        role: "dba",
-        sql: request.query.toString("utf8"),
-        dbName: request.dbName,
-        maxRows: request.maxRows,
-        disableBinlogs: request.disableBinlogs,
-        disableForeignKeyChecks: request.disableForeignKeyChecks,
-        reloadSchema: request.reloadSchema,
-      }),
+      result: await fetchAs(tm, fetchOptions("dba", request.query, request)),
     }),
 
     executeMultiFetchAsDba: async (request) => {
-      const options: FetchOptions = {
-        role: "dba",
-        sql: request.sql.toString("utf8"),
-        dbName: request.dbName,
-        maxRows: request.maxRows,
-        disableBinlogs: request.disableBinlogs,
-        disableForeignKeyChecks: request.disableForeignKeyChecks,
-        reloadSchema: request.reloadSchema,
-      };
-      if (options.sql.trim() === "") throw new VtError(Code.INVALID_ARGUMENT, "empty query");
+      const options = fetchOptions("dba", request.sql, request);
       const conn = await tm.mysqld.connect("dba", { multipleStatements: true });
       try {
         if (options.dbName !== "")
@@ -86,22 +90,11 @@ export function fetchHandlers(tm: TabletManagerContext): TabletManagerHandlers {
     },
 
     executeFetchAsAllPrivs: async (request) => ({
-      result: await fetchAs(tm, {
-        role: "allprivs",
-        sql: request.query.toString("utf8"),
-        dbName: request.dbName,
-        maxRows: request.maxRows,
-        reloadSchema: request.reloadSchema,
-      }),
+      result: await fetchAs(tm, fetchOptions("allprivs", request.query, request)),
     }),
 
     executeFetchAsApp: async (request) => ({
-      result: await fetchAs(tm, {
-        role: "app",
-        sql: request.query.toString("utf8"),
-        dbName: tm.state.dbName,
-        maxRows: request.maxRows,
-      }),
+      result: await fetchAs(tm, fetchOptions("app", request.query, { ...request, dbName: tm.state.dbName })),
     }),
   };
 }
