@@ -60,3 +60,9 @@ bench-binlog: build
 
 clean:
 	rm -rf dist
+
+# libs/sqlparser: µs per tokenize / parse / parse+normalize / +format for a point select, a 10-row insert, a
+# join, an aggregate and a DDL, with JSON.parse of the same AST as the same-run baseline.
+.PHONY: bench-sqlparser
+bench-sqlparser: build
+	node dist/bench/sqlparser.js

@@ -2,6 +2,7 @@ import { type BindVariable, Type, type Value } from "../proto/query.js";
 import type { BindVar, Expr, Literal } from "./ast/expr.js";
 import type { Limit, QueryExpr, SelectExpr, TableExpr } from "./ast/query.js";
 import type { Statement } from "./ast/statement.js";
+import { rememberedBindVars } from "./bind-vars.js";
 import { formatExpr } from "./format/expr.js";
 import { format } from "./formatter.js";
 import { bindVarNames } from "./tables.js";
@@ -54,7 +55,11 @@ export function canNormalize(stmt: Statement): boolean {
  */
 export function normalize(stmt: Statement, options: NormalizeOptions = {}): NormalizeResult {
   if (!canNormalize(stmt)) return { statement: stmt, sql: format(stmt), bindVars: {} };
-  const n = new Normalizer(options.prefix ?? "vtg", options.encoding ?? "utf8", bindVarNames(stmt));
+  const n = new Normalizer(
+    options.prefix ?? "vtg",
+    options.encoding ?? "utf8",
+    rememberedBindVars(stmt) ?? bindVarNames(stmt),
+  );
   const statement = n.statement(stmt);
   return { statement, sql: format(statement), bindVars: n.bindVars };
 }

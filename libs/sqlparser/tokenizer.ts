@@ -486,19 +486,22 @@ class Tokenizer {
 
   private scanOperator(start: number): void {
     const sql = this.sql;
-    const three = sql.slice(start, start + 3);
-    if (THREE_CHAR_OPS.has(three)) {
-      this.pos = start + 3;
-      this.push(T.Op, three, start);
-      return;
-    }
-    const two = sql.slice(start, start + 2);
-    if (TWO_CHAR_OPS.has(two)) {
-      this.pos = start + 2;
-      this.push(T.Op, two, start);
-      return;
-    }
     const c = sql.charCodeAt(start);
+    // Only these characters start a multi-character operator (<=> <= <> << >= >> != && || -> ->>).
+    if (c === C.Lt || c === C.Gt || c === C.Bang || c === C.Amp || c === C.Pipe || c === C.Minus) {
+      const three = sql.slice(start, start + 3);
+      if (THREE_CHAR_OPS.has(three)) {
+        this.pos = start + 3;
+        this.push(T.Op, three, start);
+        return;
+      }
+      const two = sql.slice(start, start + 2);
+      if (TWO_CHAR_OPS.has(two)) {
+        this.pos = start + 2;
+        this.push(T.Op, two, start);
+        return;
+      }
+    }
     if (c < 32 || c === C.Backslash) {
       this.pos = start + 1;
       throw new SqlSyntaxError(sql, start, start + 1, "unexpected character");

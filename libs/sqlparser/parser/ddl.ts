@@ -65,58 +65,54 @@ function parseCreateTable(p: Cursor, temporary: boolean): CreateTable {
   const indexes: IndexDefinition[] = [];
   const constraints: ConstraintDefinition[] = [];
   let like: TableName | undefined;
-  const base = { kind: "CreateTable" as const, temporary, ifNotExists, table };
   if (p.acceptWord("like")) {
     like = p.tableName();
-    return {
-      ...base,
-      columns,
-      indexes,
-      constraints,
-      options: [],
-      partitions: undefined,
-      like,
-      select: undefined,
-    };
-  }
-  if (p.isOp("(") && !isQueryStart(p)) {
+  } else if (p.isOp("(") && !isQueryStart(p)) {
     p.next();
     if (p.acceptWord("like")) {
       like = p.tableName();
       p.expectOp(")");
-      return {
-        ...base,
-        columns,
-        indexes,
-        constraints,
-        options: [],
-        partitions: undefined,
-        like,
-        select: undefined,
-      };
+    } else {
+      do {
+        if (isIndexOrConstraintStart(p)) {
+          const def = parseIndexOrConstraint(p);
+          if ("type" in def) indexes.push(def);
+          else constraints.push(def);
+        } else {
+          columns.push(parseColumnDefinition(p));
+        }
+      } while (p.acceptOp(","));
+      p.expectOp(")");
     }
-    do {
-      if (isIndexOrConstraintStart(p)) {
-        const def = parseIndexOrConstraint(p);
-        if ("type" in def) indexes.push(def);
-        else constraints.push(def);
-      } else {
-        columns.push(parseColumnDefinition(p));
-      }
-    } while (p.acceptOp(","));
-    p.expectOp(")");
   }
-  const options = parseTableOptions(p);
-  const partitions = p.isWord("partition") ? parseRawToEnd(p) : undefined;
+  let options: TableOption[] = [];
+  let partitions: string | undefined;
   let select: QueryExpr | undefined;
-  if (!p.atEnd()) {
-    p.acceptWord("as");
-    if (!isQueryStart(p)) throw p.error();
-    select = parseQueryExpr(p);
+  if (like === undefined) {
+    options = parseTableOptions(p);
+    partitions = p.isWord("partition") ? parseRawToEnd(p) : undefined;
+    if (!p.atEnd()) {
+      p.acceptWord("as");
+      if (!isQueryStart(p)) throw p.error();
+      select = parseQueryExpr(p);
+    }
+    if (columns.length === 0 && select === undefined)
+      throw p.error(p.peek(), "a table needs at least one column");
   }
-  if (columns.length === 0 && select === undefined)
-    throw p.error(p.peek(), "a table needs at least one column");
-  return { ...base, columns, indexes, constraints, options, partitions, like: undefined, select };
+  // Built in one literal: spreading a fresh object here costs V8 microseconds.
+  return {
+    kind: "CreateTable",
+    temporary,
+    ifNotExists,
+    table,
+    columns,
+    indexes,
+    constraints,
+    options,
+    partitions,
+    like,
+    select,
+  };
 }
 
 function parseAlgorithmLock(p: Cursor): TableOption[] {

@@ -1,5 +1,5 @@
 import type { Delete, Insert, InsertRows, Update, UpdateExpr } from "../ast/dml.js";
-import type { Column, Expr, OrderBy, TableName } from "../ast/expr.js";
+import type { Column, Expr, TableName } from "../ast/expr.js";
 import type { TableExpr } from "../ast/query.js";
 import type { Cursor } from "./cursor.js";
 import { parseExpr, parseOrderByList } from "./expr.js";
@@ -90,13 +90,6 @@ function parseColumnName(p: Cursor): Column {
   return { kind: "Column", name: p.identAfterDot(), table: { name: second, qualifier: first } };
 }
 
-function parseTail(p: Cursor): { where?: Expr; orderBy: OrderBy[]; limit?: ReturnType<typeof parseLimit> } {
-  const where = p.acceptWord("where") ? parseExpr(p) : undefined;
-  const orderBy = p.acceptWords("order", "by") ? parseOrderByList(p) : [];
-  const limit = p.acceptWord("limit") ? parseLimit(p) : undefined;
-  return { where, orderBy, limit };
-}
-
 export function parseUpdate(p: Cursor): Update {
   p.expectWord("update");
   const comments = p.comments();
@@ -105,7 +98,9 @@ export function parseUpdate(p: Cursor): Update {
   const tables = parseTableRefs(p);
   p.expectWord("set");
   const set = parseAssignments(p);
-  const { where, orderBy, limit } = parseTail(p);
+  const where = p.acceptWord("where") ? parseExpr(p) : undefined;
+  const orderBy = p.acceptWords("order", "by") ? parseOrderByList(p) : [];
+  const limit = p.acceptWord("limit") ? parseLimit(p) : undefined;
   return { kind: "Update", comments, lowPriority, ignore, tables, set, where, orderBy, limit };
 }
 
@@ -129,34 +124,52 @@ export function parseDelete(p: Cursor): Delete {
   const lowPriority = p.acceptWord("low_priority");
   const quick = p.acceptWord("quick");
   const ignore = p.acceptWord("ignore");
-  const base = { kind: "Delete" as const, comments, lowPriority, quick, ignore };
+  let targets: TableName[] = [];
+  let from: TableExpr[];
+  let partitions: string[] | undefined;
+  let single = false;
   if (p.acceptWord("from")) {
     const start = p.pos;
     parseDeleteTarget(p);
-    if (p.isOp(",") || p.isWord("using") || p.tokenAt(p.pos - 1).text === "*") {
+    const multi = p.isOp(",") || p.isWord("using") || p.tokenAt(p.pos - 1).text === "*";
+    p.pos = start;
+    if (multi) {
       // delete from a, b using <table refs>
-      p.pos = start;
-      const targets = [parseDeleteTarget(p)];
+      targets = [parseDeleteTarget(p)];
       while (p.acceptOp(",")) targets.push(parseDeleteTarget(p));
       p.expectWord("using");
-      const from = parseTableRefs(p);
-      const where = p.acceptWord("where") ? parseExpr(p) : undefined;
-      return { ...base, targets, from, partitions: undefined, where, orderBy: [], limit: undefined };
+      from = parseTableRefs(p);
+    } else {
+      const name = p.tableName();
+      let alias: string | undefined;
+      if (p.acceptWord("as")) alias = p.ident();
+      else if (p.isIdent()) alias = p.ident();
+      partitions = p.acceptWord("partition") ? p.identList() : undefined;
+      from = [{ kind: "Table", name, alias, partitions: undefined, hints: undefined }];
+      single = true;
     }
-    p.pos = start;
-    const name = p.tableName();
-    let alias: string | undefined;
-    if (p.acceptWord("as")) alias = p.ident();
-    else if (p.isIdent()) alias = p.ident();
-    const partitions = p.acceptWord("partition") ? p.identList() : undefined;
-    const from: TableExpr[] = [{ kind: "Table", name, alias, partitions: undefined, hints: undefined }];
-    return { ...base, targets: [], from, partitions, ...parseTail(p) };
+  } else {
+    // delete a, b from <table refs>
+    targets = [parseDeleteTarget(p)];
+    while (p.acceptOp(",")) targets.push(parseDeleteTarget(p));
+    p.expectWord("from");
+    from = parseTableRefs(p);
   }
-  // delete a, b from <table refs>
-  const targets = [parseDeleteTarget(p)];
-  while (p.acceptOp(",")) targets.push(parseDeleteTarget(p));
-  p.expectWord("from");
-  const from = parseTableRefs(p);
   const where = p.acceptWord("where") ? parseExpr(p) : undefined;
-  return { ...base, targets, from, partitions: undefined, where, orderBy: [], limit: undefined };
+  // ORDER BY and LIMIT only exist for single-table deletes.
+  const orderBy = single && p.acceptWords("order", "by") ? parseOrderByList(p) : [];
+  const limit = single && p.acceptWord("limit") ? parseLimit(p) : undefined;
+  return {
+    kind: "Delete",
+    comments,
+    lowPriority,
+    quick,
+    ignore,
+    targets,
+    from,
+    partitions,
+    where,
+    orderBy,
+    limit,
+  };
 }
