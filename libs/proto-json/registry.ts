@@ -17,7 +17,7 @@ import * as vtctldata from "../proto/vtctldata.js";
 import * as vtgate from "../proto/vtgate.js";
 import * as vtrpc from "../proto/vtrpc.js";
 import * as vttime from "../proto/vttime.js";
-import { DESCRIPTOR_SET_BASE64 } from "./descriptor-set.js";
+import { DESCRIPTOR_SET_BASE64 } from "../proto/descriptor-set.js";
 
 /** The part of a ts-proto message codec the marshaller is keyed by. */
 export interface MessageCodec<T> {
