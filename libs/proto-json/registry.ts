@@ -7,6 +7,7 @@ import {
 } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import * as binlogdata from "../proto/binlogdata.js";
+import { DESCRIPTOR_SET_BASE64 } from "../proto/descriptor-set.js";
 import * as logutil from "../proto/logutil.js";
 import * as query from "../proto/query.js";
 import * as replicationdata from "../proto/replicationdata.js";
@@ -17,7 +18,6 @@ import * as vtctldata from "../proto/vtctldata.js";
 import * as vtgate from "../proto/vtgate.js";
 import * as vtrpc from "../proto/vtrpc.js";
 import * as vttime from "../proto/vttime.js";
-import { DESCRIPTOR_SET_BASE64 } from "../proto/descriptor-set.js";
 
 /** The part of a ts-proto message codec the marshaller is keyed by. */
 export interface MessageCodec<T> {
