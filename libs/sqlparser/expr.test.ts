@@ -155,6 +155,7 @@ const EXPRESSIONS: Case[] = [
   "select @x := 1 from dual",
   "select (@x := 1) + 2 from dual",
   "select _binary 'abc', _utf8mb4 'x', _binary X'0a' from dual",
+  ["select N'abc', n'x', n 'y' from dual", "select N'abc', N'x', n as y from dual"],
   ["select _binary'abc' from dual", "select _binary 'abc' from dual"],
   [
     "select date'2022-08-06', time'17:05:12', timestamp'2022-08-06 17:05:12' from dual",

@@ -28,7 +28,10 @@ export interface Literal {
   readonly kind: "Literal";
   readonly type: LiteralType;
   readonly value: string;
-  /** Character set introducer of a string, hex or bit literal: `_binary`, `_utf8mb4` (lower case, with `_`). */
+  /**
+   * Character set introducer of a string, hex or bit literal: `_binary`, `_utf8mb4` (lower case, with `_`),
+   * or `N` for a national string `N'text'`.
+   */
   readonly introducer?: string | undefined;
 }
 

@@ -84,7 +84,8 @@ export function formatLiteral(e: Literal): string {
     default:
       s = e.value;
   }
-  return e.introducer === undefined ? s : `${e.introducer} ${s}`;
+  if (e.introducer === undefined) return s;
+  return e.introducer === "N" ? `N${s}` : `${e.introducer} ${s}`;
 }
 
 export function formatVariable(v: Variable): string {

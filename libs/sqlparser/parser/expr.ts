@@ -373,6 +373,11 @@ function parseWord(p: Cursor, t: Token): Expr {
       if (call) return parseMatch(p);
       break;
   }
+  if (word === "n" && next.type === T.String && next.start === t.end) {
+    // N'text': a national character set string.
+    p.next();
+    return literal("string", parseStringValue(p), "N");
+  }
   if (
     word.charCodeAt(0) === 95 /* _ */ &&
     (next.type === T.String || next.type === T.HexString || next.type === T.BitString)
