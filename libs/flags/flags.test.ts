@@ -39,6 +39,13 @@ describe("parseFlags", () => {
     expect(values.tables).toEqual(["customer", "corder", "product"]);
   });
 
+  it("keeps each value of a string array whole, commas included", () => {
+    const arrays = defineFlags({ sql: { type: "stringArray", default: [], help: "statements" } });
+    const { values } = parseFlags(arrays, ["--sql", "create table t (a int, b int)", "--sql=drop table u"]);
+    expect(values.sql).toEqual(["create table t (a int, b int)", "drop table u"]);
+    expect(flagUsage(arrays)).toContain("--sql stringArray");
+  });
+
   it("keeps positionals interspersed, or stops at the first one for subcommands", () => {
     expect(parseFlags(spec, ["a", "--port", "1", "b"]).positionals).toEqual(["a", "b"]);
     const sub = parseFlags(spec, ["--port", "1", "GetTablets", "--keyspace", "x"], {

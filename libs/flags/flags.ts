@@ -1,7 +1,7 @@
 import { formatDuration, parseDuration } from "./duration.js";
 import { FlagError, HelpRequested } from "./errors.js";
 
-export type FlagType = "string" | "int" | "bool" | "duration" | "strings";
+export type FlagType = "string" | "int" | "bool" | "duration" | "strings" | "stringArray";
 
 interface FlagValueOf {
   string: string;
@@ -10,6 +10,8 @@ interface FlagValueOf {
   /** milliseconds */
   duration: number;
   strings: string[];
+  /** Repeatable, each value taken whole (pflag's StringArray: `--sql "a, b" --sql c`). */
+  stringArray: string[];
 }
 
 export interface FlagDef<T extends FlagType = FlagType> {
@@ -66,6 +68,8 @@ function convert(def: FlagDef, name: string, text: string, previous: unknown): u
       const items = text === "" ? [] : text.split(",").map((item) => item.trim());
       return [...(previous as string[]), ...items];
     }
+    case "stringArray":
+      return [...(previous as string[]), text];
   }
 }
 
@@ -121,6 +125,7 @@ function formatDefault(def: FlagDef): string {
     case "duration":
       return formatDuration(def.default as number);
     case "strings":
+    case "stringArray":
       return (def.default as string[]).join(",");
     case "string":
       return def.default === "" ? "" : `"${def.default}"`;

@@ -58,6 +58,22 @@ export function normalizeCreateTable(statement: string): string {
   return statement.replace(/ AUTO_INCREMENT=\d+/i, "");
 }
 
+/**
+ * A view's CREATE statement with its own database (`vt_commerce`.`t`) written as the placeholder, as Vitess's
+ * GetSchema does, so the same view compares equal in databases of different names and can be copied.
+ */
+function viewWithPlaceholder(statement: string, dbName: string): string {
+  return statement.replaceAll(
+    `${quoteIdentifier(dbName)}.`,
+    `${quoteIdentifier(DATABASE_NAME_PLACEHOLDER)}.`,
+  );
+}
+
+/** A schema statement (database_schema, a view) for database `dbName`: the placeholder replaced by its name. */
+export function fillDatabaseName(statement: string, dbName: string): string {
+  return statement.replaceAll(DATABASE_NAME_PLACEHOLDER, dbName.replaceAll("`", "``"));
+}
+
 type Row = RowDataPacket & Record<string, unknown>;
 
 async function select(conn: Connection, sql: string, params: unknown[] = []): Promise<Row[]> {
@@ -175,7 +191,8 @@ export async function readSchema(
       `SHOW CREATE TABLE ${quoteIdentifier(dbName)}.${quoteIdentifier(table.name)}`,
     );
     const statement = row ? text(Object.values(row)[1]) : "";
-    table.schema = table.type === TABLE_VIEW ? statement : normalizeCreateTable(statement);
+    table.schema =
+      table.type === TABLE_VIEW ? viewWithPlaceholder(statement, dbName) : normalizeCreateTable(statement);
     if (options.tableSchemaOnly) continue;
     const tableColumns: ColumnInfo[] = columns.get(table.name) ?? [];
     table.columns = tableColumns.map((column) => column.name);

@@ -2,6 +2,7 @@ import type { CallContext, ServiceHandlers } from "../grpc/index.js";
 import type { VtctldService } from "../proto/vtctlservice.js";
 import type { Logger } from "../servenv/index.js";
 import type { TopoServer } from "../topo/index.js";
+import type { VindexRegistry } from "../vindexes/index.js";
 import type { TabletManagerClientFactory } from "./tmclient.js";
 
 /** Vitess's --remote-operation-timeout default: the deadline of one tablet RPC. */
@@ -16,6 +17,8 @@ export interface VtctlEnv {
   readonly logger: Logger;
   /** The deadline of each single tablet RPC (Vitess's --remote-operation-timeout). */
   readonly remoteOperationTimeoutMs: number;
+  /** The vindex types ApplyVSchema accepts. */
+  readonly vindexes: VindexRegistry;
 }
 
 export type VtctldHandlers = ServiceHandlers<typeof VtctldService>;

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { TabletType } from "../proto/topodata.js";
 import { Shard as VtctldShard } from "../proto/vtctldata.js";
-import { getSrvKeyspace, getVSchema, updateSrvKeyspace } from "../topo/index.js";
+import { getSrvKeyspace, getSrvVSchema, getVSchema, updateSrvKeyspace } from "../topo/index.js";
 import { Code, isVtError } from "../vterrors/index.js";
 import { addTablet, createTestVtctld, snapshotTopo, type TestVtctld } from "./testing/fixtures.js";
 
@@ -107,7 +107,14 @@ describe("keyspaces", () => {
     await vtctld.call("deleteKeyspace", { keyspace: "commerce", recursive: true });
     expect((await vtctld.call("getKeyspaces")).keyspaces).toEqual([]);
     await expectCode(vtctld.call("getTablet", { tabletAlias: { cell: "zone1", uid: 100 } }), Code.NOT_FOUND);
-    expect((await snapshotTopo(vtctld.ts, ["zone1", "zone2"])).size).toBe(2); // only the two CellInfos left
+    // Only the two CellInfos are left, and each cell's SrvVSchema, which no longer lists the keyspace.
+    expect([...(await snapshotTopo(vtctld.ts, ["zone1", "zone2"])).keys()].sort()).toEqual([
+      "global:cells/zone1/CellInfo",
+      "global:cells/zone2/CellInfo",
+      "zone1:SrvVSchema",
+      "zone2:SrvVSchema",
+    ]);
+    expect((await getSrvVSchema(vtctld.ts, "zone1")).keyspaces).toEqual({});
   });
 
   it("deletes an empty keyspace and refuses an unknown one", async () => {

@@ -22,6 +22,7 @@ import { getKeyspaceOrNotFound, requireName } from "./common.js";
 import { parseDurabilityPolicy } from "./durability.js";
 import type { VtctldHandlers, VtctlEnv } from "./env.js";
 import { deleteShardCompletely } from "./shards.js";
+import { rebuildSrvVSchema } from "./srv-vschema.js";
 
 type KeyspaceHandlers = Pick<
   VtctldHandlers,
@@ -71,6 +72,8 @@ export function keyspaceHandlers(env: VtctlEnv): KeyspaceHandlers {
         stored = await getKeyspaceOrNotFound(ts, name);
       }
       if (!request.allowEmptyVSchema) await ensureVSchema(name);
+      // As Vitess: every cell's SrvVSchema learns of the new keyspace.
+      await rebuildSrvVSchema(ts, []);
       return { keyspace: { name, keyspace: stored } };
     },
 
@@ -113,6 +116,8 @@ export function keyspaceHandlers(env: VtctlEnv): KeyspaceHandlers {
         await deleteKeyspace(ts, name);
       };
       await withKeyspaceLockOrForce(env, name, `DeleteKeyspace(${name})`, request.force, remove);
+      // As Vitess: the keyspace leaves every cell's SrvVSchema.
+      await rebuildSrvVSchema(ts, []);
       return {};
     },
 

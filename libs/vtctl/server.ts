@@ -1,14 +1,20 @@
 import type { Logger } from "../servenv/index.js";
 import type { TopoServer } from "../topo/index.js";
+import { createDefaultVindexRegistry, type VindexRegistry } from "../vindexes/index.js";
+import { applySchemaHandlers } from "./apply-schema.js";
 import { cellHandlers } from "./cells.js";
 import { DEFAULT_REMOTE_OPERATION_TIMEOUT_MS, type VtctldHandlers, type VtctlEnv } from "./env.js";
 import { toVtError } from "./errors.js";
 import { keyspaceHandlers } from "./keyspaces.js";
 import { replicationHandlers } from "./replication.js";
+import { schemaHandlers } from "./schema.js";
+import { copySchemaHandlers } from "./schema-copy.js";
+import { validateSchemaHandlers } from "./schema-validate.js";
 import { servingGraphHandlers } from "./serving-graph.js";
 import { shardHandlers } from "./shards.js";
 import { tabletHandlers } from "./tablets.js";
 import type { TabletManagerClientFactory } from "./tmclient.js";
+import { vschemaHandlers } from "./vschema.js";
 
 export interface VtctldServiceOptions {
   ts: TopoServer;
@@ -16,6 +22,8 @@ export interface VtctldServiceOptions {
   logger: Logger;
   /** Deadline of each single tablet RPC (default 15 s, Vitess's --remote-operation-timeout). */
   remoteOperationTimeoutMs?: number;
+  /** The vindex types ApplyVSchema accepts (default: every built-in type). */
+  vindexRegistry?: VindexRegistry;
 }
 
 /** The Vtctld RPCs implemented so far; a new group (schema, VSchema, ...) is one more entry here. */
@@ -26,6 +34,11 @@ const GROUPS = [
   tabletHandlers,
   servingGraphHandlers,
   replicationHandlers,
+  schemaHandlers,
+  applySchemaHandlers,
+  validateSchemaHandlers,
+  copySchemaHandlers,
+  vschemaHandlers,
 ] as const;
 
 /**
@@ -38,6 +51,7 @@ export function createVtctldService(options: VtctldServiceOptions): Partial<Vtct
     tmc: options.tmc,
     logger: options.logger,
     remoteOperationTimeoutMs: options.remoteOperationTimeoutMs ?? DEFAULT_REMOTE_OPERATION_TIMEOUT_MS,
+    vindexes: options.vindexRegistry ?? createDefaultVindexRegistry(),
   };
   const handlers: Record<string, (request: never, context: never) => Promise<unknown>> = {};
   for (const group of GROUPS) {

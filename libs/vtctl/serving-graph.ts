@@ -84,7 +84,14 @@ export function servingGraphHandlers(env: VtctlEnv): ServingGraphHandlers {
         const serving = (await getShards(ts, keyspace)).filter((info) => info.shard.isPrimaryServing);
         const built = new Map<string, SrvKeyspace>();
         for (const cell of await cellsOrAll(ts, request.cells)) {
-          const srv = SrvKeyspace.create({ throttlerConfig: record.throttlerConfig });
+          // As Vitess: the cell's current throttler config survives the rebuild (the keyspace's otherwise).
+          let throttlerConfig = record.throttlerConfig;
+          try {
+            throttlerConfig = (await getSrvKeyspace(ts, cell, keyspace)).throttlerConfig ?? throttlerConfig;
+          } catch (err) {
+            if (!isTopoError(err, TopoErrorCode.NoNode)) throw err;
+          }
+          const srv = SrvKeyspace.create({ throttlerConfig });
           if (serving.length > 0) {
             for (const servedType of SERVED_TYPES) {
               const shardReferences = serving.map((info) => ({

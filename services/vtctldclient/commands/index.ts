@@ -3,9 +3,12 @@ import { cellCommands } from "./cells.js";
 import { keyspaceCommands } from "./keyspaces.js";
 import { queryCommands } from "./query.js";
 import { reparentCommands } from "./reparents.js";
+import { routingRuleCommands } from "./routing-rules.js";
+import { schemaCommands } from "./schema.js";
 import { servingGraphCommands } from "./serving-graph.js";
 import { shardCommands } from "./shards.js";
 import { tabletCommands } from "./tablets.js";
+import { vschemaCommands } from "./vschemas.js";
 
 /** Every vtctldclient command, sorted by name for --help; a new group is one more spread here. */
 export const COMMANDS: readonly Command[] = [
@@ -16,6 +19,9 @@ export const COMMANDS: readonly Command[] = [
   ...queryCommands,
   ...servingGraphCommands,
   ...reparentCommands,
+  ...schemaCommands,
+  ...vschemaCommands,
+  ...routingRuleCommands,
 ].sort((a, b) => a.name.localeCompare(b.name));
 
 /** The command named `name` (exact, or an alias). */

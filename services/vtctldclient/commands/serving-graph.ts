@@ -1,5 +1,7 @@
 import { SrvKeyspace } from "../../../libs/proto/topodata.js";
+import { SrvVSchema } from "../../../libs/proto/vschema.js";
 import { JsonObject, marshalGoJsonMap, writeJson } from "../../../libs/proto-json/index.js";
+import { formatSrvVSchema } from "../../../libs/vschema/index.js";
 import { withContext } from "../../../libs/vterrors/index.js";
 import { defineCommand } from "../framework.js";
 
@@ -62,6 +64,51 @@ export const servingGraphCommands = [
           throw withContext(err, `RebuildKeyspaceGraph(${keyspace}) failed`);
         }
       }
+    },
+  }),
+  defineCommand({
+    name: "GetSrvVSchema",
+    use: "GetSrvVSchema cell",
+    short: "Returns the SrvVSchema for the given cell.",
+    flags: {},
+    args: [1, 1],
+    async run(io, _flags, [cell]) {
+      const { srvVSchema } = await (await io.client()).getSrvVSchema({ cell: cell as string });
+      io.print(formatSrvVSchema(srvVSchema ?? SrvVSchema.create()));
+    },
+  }),
+  defineCommand({
+    name: "GetSrvVSchemas",
+    use: "GetSrvVSchemas [--cells=c1,c2,...] [<cell> ...]",
+    short: "Returns the SrvVSchema for all cells, optionally filtered by the given cells.",
+    flags: {
+      cells: { type: "strings", default: [], help: "Cells to return the SrvVSchema of (as the arguments)." },
+    },
+    shorthands: { c: "cells" },
+    args: [0, Number.POSITIVE_INFINITY],
+    async run(io, flags, cells) {
+      const { srvVSchemas } = await (await io.client()).getSrvVSchemas({ cells: [...flags.cells, ...cells] });
+      // As Vitess: no cells prints [] rather than null.
+      io.print(Object.keys(srvVSchemas).length === 0 ? "[]" : marshalGoJsonMap(SrvVSchema, srvVSchemas));
+    },
+  }),
+  defineCommand({
+    name: "RebuildVSchemaGraph",
+    use: "RebuildVSchemaGraph [--cells=c1,c2,...]",
+    short:
+      "Rebuilds the cell-specific SrvVSchema from the global VSchema objects in the provided cells (or all cells if none provided).",
+    flags: {
+      cells: {
+        type: "strings",
+        default: [],
+        help: "Specifies a comma-separated list of cells to look for tablets.",
+      },
+    },
+    shorthands: { c: "cells" },
+    args: [0, 0],
+    async run(io, flags) {
+      await (await io.client()).rebuildVSchemaGraph({ cells: flags.cells });
+      io.print("RebuildVSchemaGraph: ok");
     },
   }),
 ];

@@ -2,8 +2,9 @@ import { readSchema } from "../../../libs/mysql/schema.js";
 import { Code, VtError } from "../../../libs/vterrors/index.js";
 import type { TabletManagerContext, TabletManagerHandlers } from "./context.js";
 import { positionArgument, waitOptionsOf } from "./deadline.js";
+import { applySchemaChange, preflightSchemaChanges } from "./schema-change.js";
 
-/** GetSchema and ReloadSchema. */
+/** GetSchema, ReloadSchema, PreflightSchema and ApplySchema. */
 export function schemaHandlers(tm: TabletManagerContext): TabletManagerHandlers {
   return {
     getSchema: async (request) => {
@@ -33,5 +34,30 @@ export function schemaHandlers(tm: TabletManagerContext): TabletManagerHandlers 
       await tm.schema.reload();
       return {};
     },
+
+    // The live schema does not change here, but a preflight is the sign that a change is coming: the cache
+    // is refreshed so it is current when the change lands.
+    preflightSchema: async ({ changes }) => {
+      try {
+        return { changeResults: await preflightSchemaChanges(tm.mysqld, tm.state.dbName, changes) };
+      } finally {
+        await tm.schema.reloadQuietly();
+      }
+    },
+
+    applySchema: (request, context) =>
+      tm.lock.run(
+        "ApplySchema",
+        async () => {
+          try {
+            const result = await applySchemaChange(tm.mysqld, tm.state.dbName, request);
+            tm.logger.info({ sql: request.sql.slice(0, 200) }, "schema change applied");
+            return result;
+          } finally {
+            await tm.schema.reloadQuietly();
+          }
+        },
+        context.signal,
+      ),
   };
 }
