@@ -2,10 +2,12 @@ import type { Statement } from "./ast/statement.js";
 import { T, type Token } from "./tokenizer.js";
 
 /**
- * The bind variable names of statements this module's parse() produced, found on the tokens (`:a`, `::b`,
- * and `:v1`, `:v2`... for `?`), so the normalizer need not walk the tree again to avoid reusing a name.
+ * The bind variable names of the statement parse() returned last, found on its tokens (`:a`, `::b`, and
+ * `:v1`, `:v2`... for `?`), so that normalize(parse(sql)), vtgate's hot path, need not walk the tree again
+ * to avoid reusing a name. One slot only (a WeakMap entry per statement cost more than the walk it saves).
  */
-const byStatement = new WeakMap<Statement, ReadonlySet<string>>();
+let lastStatement: Statement | undefined;
+let lastNames: ReadonlySet<string> = new Set();
 const NONE: ReadonlySet<string> = new Set();
 
 export function rememberBindVars(stmt: Statement, tokens: readonly Token[]): void {
@@ -19,10 +21,11 @@ export function rememberBindVars(stmt: Statement, tokens: readonly Token[]): voi
     names ??= new Set();
     names.add(name);
   }
-  byStatement.set(stmt, names ?? NONE);
+  lastStatement = stmt;
+  lastNames = names ?? NONE;
 }
 
-/** The names remembered at parse time, or undefined for a statement built or rewritten since. */
+/** The names remembered for `stmt` if it is the statement parse() returned last, else undefined. */
 export function rememberedBindVars(stmt: Statement): ReadonlySet<string> | undefined {
-  return byStatement.get(stmt);
+  return stmt === lastStatement ? lastNames : undefined;
 }

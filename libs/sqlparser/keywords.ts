@@ -308,9 +308,13 @@ export function needsQuoting(lower: string): boolean {
   return RESERVED.has(lower);
 }
 
+const RESERVED_FOR_PARSING: ReadonlySet<string> = new Set(
+  [...RESERVED].filter((w) => !ACCEPTED_AS_NAMES.has(w)),
+);
+
 /** True when the parser refuses `lower` (an already lower-cased word) as an unquoted name. */
 export function isReserved(lower: string): boolean {
-  return RESERVED.has(lower) && !ACCEPTED_AS_NAMES.has(lower);
+  return RESERVED_FOR_PARSING.has(lower);
 }
 
 /**
@@ -361,5 +365,7 @@ const NO_PAREN_FUNCTIONS: ReadonlySet<string> = new Set([
 ]);
 
 export function isNoParenFunction(lower: string): boolean {
-  return NO_PAREN_FUNCTIONS.has(lower);
+  const c = lower.charCodeAt(0);
+  // they all start with c, l or u: most names are ruled out without a lookup
+  return (c === 99 || c === 108 || c === 117) && NO_PAREN_FUNCTIONS.has(lower);
 }

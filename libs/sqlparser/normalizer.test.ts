@@ -212,6 +212,12 @@ describe("normalize", () => {
     );
   });
 
+  it("avoids names already in a statement that is not the one parsed last", () => {
+    const first = parse("select * from t where a = :vtg1 and b = 2 order by :vtg2");
+    parse("select 1 from dual");
+    expect(normalize(first).sql).toBe("select * from t where a = :vtg1 and b = :vtg3 order by :vtg2 asc");
+  });
+
   it("uses a custom prefix and avoids names already in the query", () => {
     const out = normalize(parse("select * from t where a = :bv1 and b = 2"), { prefix: "bv" });
     expect(out.sql).toBe("select * from t where a = :bv1 and b = :bv2");
