@@ -147,7 +147,8 @@ const DDL: Case[] = [
   ["alter table t drop a", "alter table t drop column a"],
   "alter table t drop column a, drop index idx, drop primary key, drop foreign key fk",
   ["alter table t drop key idx", "alter table t drop index idx"],
-  ["alter table t drop constraint c", "alter table t drop check c"],
+  "alter table t drop constraint c",
+  "alter table t drop check c",
   [
     "alter table t modify a bigint unsigned not null",
     "alter table t modify column a bigint unsigned not null",

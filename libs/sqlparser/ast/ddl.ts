@@ -173,7 +173,8 @@ export type AlterOption =
   | { readonly kind: "DropIndex"; readonly name: string }
   | { readonly kind: "DropPrimaryKey" }
   | { readonly kind: "DropForeignKey"; readonly name: string }
-  | { readonly kind: "DropCheck"; readonly name: string }
+  /** `drop check c` (check: true) or `drop constraint c` (any kind; the one MariaDB knows). */
+  | { readonly kind: "DropConstraint"; readonly check: boolean; readonly name: string }
   | {
       readonly kind: "ModifyColumn";
       readonly column: ColumnDefinition;

@@ -199,8 +199,8 @@ function formatAlterOption(o: AlterOption): string {
       return "drop primary key";
     case "DropForeignKey":
       return `drop foreign key ${formatIdent(o.name)}`;
-    case "DropCheck":
-      return `drop check ${formatIdent(o.name)}`;
+    case "DropConstraint":
+      return `drop ${o.check ? "check" : "constraint"} ${formatIdent(o.name)}`;
     case "ModifyColumn":
       return `modify column ${formatColumnDefinition(o.column)}${formatPosition(o.position)}`;
     case "ChangeColumn":

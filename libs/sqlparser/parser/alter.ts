@@ -92,7 +92,8 @@ function parseKnownAlterOption(p: Cursor): AlterOption | undefined {
     if (p.acceptWords("primary", "key")) return { kind: "DropPrimaryKey" };
     if (p.acceptWords("foreign", "key")) return { kind: "DropForeignKey", name: p.ident() };
     if (p.acceptWord("index") || p.acceptWord("key")) return { kind: "DropIndex", name: p.ident() };
-    if (p.acceptWord("check") || p.acceptWord("constraint")) return { kind: "DropCheck", name: p.ident() };
+    if (p.acceptWord("check")) return { kind: "DropConstraint", check: true, name: p.ident() };
+    if (p.acceptWord("constraint")) return { kind: "DropConstraint", check: false, name: p.ident() };
     p.acceptWord("column");
     return { kind: "DropColumn", name: p.ident() };
   }
