@@ -187,6 +187,10 @@ const SELECTS: Case[] = [
   "select /* use */ 1 from t1 use index (a) where b = 1",
   "select /* use */ 1 from t1 use index () where b = 1",
   [
+    "select 1 from t1 force index (PRIMARY) where b = 1",
+    "select 1 from t1 force index (`PRIMARY`) where b = 1",
+  ],
+  [
     "select /* keyword index */ 1 from t1 use index (`By`) where b = 1",
     "select /* keyword index */ 1 from t1 use index (`By`) where b = 1",
   ],

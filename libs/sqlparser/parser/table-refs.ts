@@ -112,11 +112,21 @@ function parseIndexHints(p: Cursor): IndexHint[] | undefined {
     p.expectOp("(");
     const indexes: string[] = [];
     if (!p.isOp(")")) {
-      indexes.push(p.ident());
-      while (p.acceptOp(",")) indexes.push(p.ident());
+      indexes.push(indexName(p));
+      while (p.acceptOp(",")) indexes.push(indexName(p));
     }
     p.expectOp(")");
     hints ??= [];
     hints.push({ type: t.lower as IndexHintType, for: forClause, indexes });
   }
+}
+
+/** An index name in a hint: a name, or PRIMARY (reserved, yet allowed there). */
+function indexName(p: Cursor): string {
+  const t = p.peek();
+  if (t.type === T.Ident && t.lower === "primary") {
+    p.next();
+    return t.text;
+  }
+  return p.ident();
 }
