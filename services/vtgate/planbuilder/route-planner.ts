@@ -115,6 +115,15 @@ export function defaultKeyspace(ctx: PlanContext, preferred?: string): KeyspaceR
   return ctx.vschema.keyspaces.get(names[0] as string)!.keyspace;
 }
 
+/**
+ * The keyspace of a statement about "the current database" (SHOW TABLES): the session's, else the only
+ * one; 1046 No database selected when there are several.
+ */
+export function currentKeyspace(ctx: PlanContext): KeyspaceRef {
+  if (ctx.target.keyspace === "" && ctx.vschema.keyspaces.size !== 1) throw noDatabaseSelected();
+  return defaultKeyspace(ctx);
+}
+
 /** Keyspace qualifiers -> database names, for names the table resolution did not rewrite. */
 export function qualifierMap(ctx: PlanContext): Map<string, string> {
   const map = new Map<string, string>();

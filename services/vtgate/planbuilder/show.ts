@@ -12,7 +12,7 @@ import type { PlanContext } from "./context.js";
 import { unknownDatabase, unsupported } from "./errors.js";
 import { rewriteSql, type SqlRewrite } from "./rewrite.js";
 import { buildRoute } from "./route-builder.js";
-import { defaultKeyspace, qualifierMap, resolveTables } from "./route-planner.js";
+import { currentKeyspace, defaultKeyspace, qualifierMap, resolveTables } from "./route-planner.js";
 import { isSystemSchema } from "./tables.js";
 
 export interface ShowPlan {
@@ -93,6 +93,9 @@ export function planShow(ctx: PlanContext, stmt: Show, sql: string): ShowPlan {
       instructions: buildRoute(ctx, keyspace, query, { isDML: false, renameSchemas: true }),
     };
   }
-  const keyspace = defaultKeyspace(ctx);
+  const keyspace =
+    DATABASE_COMMANDS.has(stmt.command) && stmt.database === undefined
+      ? currentKeyspace(ctx)
+      : defaultKeyspace(ctx);
   return { keyspace: keyspace.name, instructions: buildRoute(ctx, keyspace, sql, { isDML: false }) };
 }
