@@ -9,7 +9,8 @@ import {
   parseRawToEnd,
   parseTableOption,
 } from "./definitions.js";
-import { parseCharsetName, parseExpr, parseSimpleExpr } from "./expr.js";
+import { parseExpr, parseSimpleExpr } from "./expr.js";
+import { parseCharsetName } from "./functions.js";
 
 /** ALTER statements after ALTER: TABLE and VIEW; undefined for kinds kept as Other. */
 export function parseAlter(p: Cursor, comments: readonly string[]): Statement | undefined {

@@ -13,7 +13,8 @@ import type {
 import type { Expr, TableName } from "../ast/expr.js";
 import { T } from "../tokenizer.js";
 import type { Cursor } from "./cursor.js";
-import { parseCharsetName, parseExpr, parseSimpleExpr, parseStringValue } from "./expr.js";
+import { parseExpr, parseSimpleExpr, parseStringValue } from "./expr.js";
+import { parseCharsetName } from "./functions.js";
 
 /** Words that start an index or constraint (rather than a column) in a CREATE TABLE body. */
 const INDEX_START: ReadonlySet<string> = new Set([

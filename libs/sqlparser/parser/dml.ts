@@ -2,7 +2,8 @@ import type { Delete, Insert, InsertRows, Update, UpdateExpr } from "../ast/dml.
 import type { Column, Expr, TableName } from "../ast/expr.js";
 import type { TableExpr } from "../ast/query.js";
 import type { Cursor } from "./cursor.js";
-import { parseExpr, parseOrderByList } from "./expr.js";
+import { parseExpr } from "./expr.js";
+import { parseOrderByList } from "./functions.js";
 import { isQueryStart, parseLimit, parseQueryExpr } from "./query.js";
 import { parseTableRefs } from "./table-refs.js";
 

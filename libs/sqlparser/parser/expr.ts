@@ -415,6 +415,3 @@ export function parseColumnOrFunction(p: Cursor): Expr {
   const third = p.identAfterDot();
   return { kind: "Column", name: third, table: { name: second, qualifier: first } };
 }
-
-export { parseCharsetName, parseConvertType, parseIntervalUnit, parseOrderByList } from "./functions.js";
-export { isQueryStart };

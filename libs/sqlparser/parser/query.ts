@@ -11,7 +11,8 @@ import type {
 } from "../ast/query.js";
 import { T } from "../tokenizer.js";
 import type { Cursor } from "./cursor.js";
-import { parseExpr, parseOrderByList, parseSimpleExpr } from "./expr.js";
+import { parseExpr, parseSimpleExpr } from "./expr.js";
+import { parseOrderByList } from "./functions.js";
 import { parseTableRefs } from "./table-refs.js";
 
 /** The current token starts a query: SELECT, WITH, or `(` opening one. */

@@ -11,7 +11,8 @@ import type {
 } from "../ast/session.js";
 import { T } from "../tokenizer.js";
 import type { Cursor } from "./cursor.js";
-import { parseCharsetName, parseExpr, parseVariableToken } from "./expr.js";
+import { parseExpr, parseVariableToken } from "./expr.js";
+import { parseCharsetName } from "./functions.js";
 
 type ExplicitScope = Exclude<VariableScope, "user" | "implicit">;
 
