@@ -107,8 +107,9 @@ export function applySchemaHandlers(env: VtctlEnv): ApplySchemaHandlers {
   }
 
   /**
-   * Step 3: each changed table's row count on each primary against its rule. The catalog's estimate decides
-   * when it is clearly under (half the limit) or over (twice); in between the rows are counted.
+   * Step 3: each changed table's row count on each primary against its rule. The catalog's estimate (InnoDB's
+   * is approximate) decides when it is clearly under (a tenth of the limit) or over (twice); in between the
+   * rows are counted.
    */
   async function checkSizeRules(primaries: readonly ShardPrimary[], changes: readonly SchemaChange[]) {
     const measured = changes.filter((c) => maxRowsFor(c.kind) !== undefined);
@@ -131,7 +132,7 @@ export function applySchemaHandlers(env: VtctlEnv): ApplySchemaHandlers {
           limit: number,
         ): Promise<{ rows: number; estimated: boolean }> => {
           const estimate = estimates.get(table) ?? 0;
-          if (estimate <= limit / 2 || estimate > limit * 2) return { rows: estimate, estimated: true };
+          if (estimate <= limit / 10 || estimate > limit * 2) return { rows: estimate, estimated: true };
           let rows = exact.get(table);
           if (rows === undefined) {
             const { result } = await client.executeFetchAsDba(

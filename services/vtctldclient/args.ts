@@ -2,7 +2,7 @@ import { FlagError } from "../../libs/flags/index.js";
 import { type TabletAlias, TabletType, tabletTypeFromJSON } from "../../libs/proto/topodata.js";
 import type { Duration } from "../../libs/proto/vttime.js";
 import { parseTabletAlias } from "../../libs/topo/index.js";
-import { invalidArgument } from "../../libs/vterrors/index.js";
+import { errorMessage, invalidArgument } from "../../libs/vterrors/index.js";
 
 /** "zone1-100" → alias; a malformed alias is INVALID_ARGUMENT naming it. */
 export function aliasArg(text: string): TabletAlias {
@@ -47,4 +47,16 @@ export function tabletTypeFlag(flag: string, text: string): TabletType {
 
 export function durationProto(ms: number): Duration {
   return { seconds: Math.floor(ms / 1000), nanos: Math.round((ms % 1000) * 1e6) };
+}
+
+/**
+ * Parses a JSON flag value (a VSchema, routing rules) on the client, as vtctldclient does. A bad one fails
+ * before anything is sent, worded as the server's refusals are: `code = InvalidArgument desc = --vschema: ...`.
+ */
+export function parseJsonArgument<T>(flag: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw invalidArgument(`code = InvalidArgument desc = ${flag}: ${errorMessage(err)}`, { cause: err });
+  }
 }

@@ -3,22 +3,25 @@ import { createGrpcClient, type GrpcClientHandle } from "../../libs/grpc/index.j
 import { rowsAsStrings } from "../../libs/mysql/query-result.js";
 import { TabletManagerService } from "../../libs/proto/tabletmanagerservice.js";
 import { Tablet, TabletType } from "../../libs/proto/topodata.js";
-import { createTablet, deleteTablet, openTopoServer, type TopoServer } from "../../libs/topo/index.js";
-import { type EtcdHandle, startEtcd } from "../harness/etcd.js";
-import { startMysqld, type TestMysqld } from "../harness/mysqld.js";
-import { makeTestDir } from "../harness/test-dir.js";
-import { type CliResult, startVtctld, type VtctldHandle, vtctldclient } from "../harness/vtctld.js";
-import { startVttablet, type VttabletHandle } from "../harness/vttablet.js";
+import { createTablet, deleteTablet, type TopoServer } from "../../libs/topo/index.js";
+import {
+  type ControlPlane,
+  type ShardTablets,
+  startControlPlane,
+  startShardTablets,
+} from "../harness/cluster.js";
+import type { EtcdHandle } from "../harness/etcd.js";
+import type { CliResult, VtctldHandle } from "../harness/vtctld.js";
+import type { VttabletHandle } from "../harness/vttablet.js";
 import { waitFor } from "../harness/wait.js";
 
-let dir: string;
+let plane: ControlPlane | undefined;
 let etcd: EtcdHandle;
 let vtctld: VtctldHandle | undefined;
 let ts: TopoServer | undefined;
 
 /** vtctldclient against the running vtctld. */
-const client = (...args: string[]): Promise<CliResult> =>
-  vtctldclient(["--server", vtctld!.grpcAddress, ...args]);
+const client = (...args: string[]): Promise<CliResult> => plane!.client(...args);
 
 /** The command's stdout; fails the test with its stderr when it did not exit 0. */
 async function ok(...args: string[]): Promise<string> {
@@ -28,37 +31,15 @@ async function ok(...args: string[]): Promise<string> {
 }
 
 beforeAll(async () => {
-  dir = makeTestDir("vtctld");
-  etcd = await startEtcd(dir);
   // Before any vtctld exists, the client registers the cell in-process (--server internal).
-  const added = await vtctldclient([
-    "--server",
-    "internal",
-    "--topo-implementation",
-    "etcd2",
-    "--topo-global-server-address",
-    etcd.clientAddress,
-    "AddCellInfo",
-    "--root",
-    "/vitess/zone1",
-    "--server-address",
-    etcd.clientAddress,
-    "zone1",
-  ]);
-  expect(added.stderr).toBe("");
-  expect(added.stdout).toBe("Created cell: zone1\n");
-  vtctld = await startVtctld({ topoAddress: etcd.clientAddress, dir });
-  ts = await openTopoServer({
-    implementation: "etcd2",
-    globalServerAddress: etcd.clientAddress,
-    globalRoot: "/vitess/global",
-  });
+  plane = await startControlPlane("vtctld");
+  expect(plane.addCellResult.stderr).toBe("");
+  expect(plane.addCellResult.stdout).toBe("Created cell: zone1\n");
+  ({ etcd, vtctld, ts } = plane);
 });
 
 afterAll(async () => {
-  await ts?.close();
-  await vtctld?.stop();
-  await etcd?.stop();
+  await plane?.stop();
 });
 
 describe("vtctld and vtctldclient on a real etcd", () => {
@@ -178,34 +159,21 @@ describe("vtctld and vtctldclient on a real etcd", () => {
 });
 
 describe("tablets of commerce/0 with real MariaDBs", () => {
-  const mysqlds: TestMysqld[] = [];
-  const tablets: VttabletHandle[] = [];
+  let shard: ShardTablets | undefined;
+  let tablets: VttabletHandle[] = [];
 
   beforeAll(async () => {
-    for (const uid of [100, 101, 102]) mysqlds.push(await startMysqld(dir, { uid }));
-    const start = (uid: number, type: string, mysqld: TestMysqld) =>
-      startVttablet({
-        tabletPath: `zone1-${uid}`,
-        keyspace: "commerce",
-        shard: "0",
-        tabletType: type,
-        topoAddress: etcd.clientAddress,
-        mysql: { socket: mysqld.socket, port: mysqld.port },
-        dir,
-      });
-    tablets.push(
-      ...(await Promise.all([
-        start(100, "replica", mysqlds[0]!),
-        start(101, "replica", mysqlds[1]!),
-        start(102, "rdonly", mysqlds[2]!),
-      ])),
-    );
+    shard = await startShardTablets(plane!, "commerce", "0", [
+      { uid: 100, type: "replica" },
+      { uid: 101, type: "replica" },
+      { uid: 102, type: "rdonly" },
+    ]);
+    tablets = shard.tablets;
   }, 240_000);
 
   afterAll(async () => {
     for (const tm of tmClients) tm.close();
-    await Promise.all(tablets.map((tablet) => tablet.stop()));
-    for (const mysqld of mysqlds) await mysqld.shutdown();
+    await shard?.stop();
   });
 
   const tmClients: GrpcClientHandle<typeof TabletManagerService>[] = [];

@@ -3,6 +3,7 @@ import { RoutingRules } from "../../../libs/proto/vschema.js";
 import { marshalProtoJson } from "../../../libs/proto-json/index.js";
 import { formatIssues, parseRoutingRules, validateRoutingRules } from "../../../libs/vschema/index.js";
 import { invalidArgument } from "../../../libs/vterrors/index.js";
+import { parseJsonArgument } from "../args.js";
 import { defineCommand } from "../framework.js";
 
 export const routingRuleCommands = [
@@ -40,7 +41,7 @@ export const routingRuleCommands = [
       if (flags.rules === "" && flags["rules-file"] === "")
         throw invalidArgument("must pass exactly one of --rules or --rules-file");
       const text = flags.rules !== "" ? flags.rules : await readFile(flags["rules-file"], "utf8");
-      const rules = parseRoutingRules(text);
+      const rules = parseJsonArgument("--rules", () => parseRoutingRules(text));
       const issues = validateRoutingRules(rules);
       if (issues.length > 0) throw invalidArgument(`invalid routing rules: ${formatIssues(issues)}`);
       const json = marshalProtoJson(RoutingRules, rules);

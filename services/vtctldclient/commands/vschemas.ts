@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { Keyspace as KeyspaceVSchema } from "../../../libs/proto/vschema.js";
 import { formatKeyspaceVSchema, parseKeyspaceVSchema } from "../../../libs/vschema/index.js";
 import { invalidArgument } from "../../../libs/vterrors/index.js";
+import { parseJsonArgument } from "../args.js";
 import { defineCommand } from "../framework.js";
 
 export const vschemaCommands = [
@@ -65,7 +66,7 @@ a check is refused with the problem and the stored VSchema is left as it was.`,
         request = { vSchema: undefined, sql };
       } else {
         const text = flags.vschema !== "" ? flags.vschema : await readFile(flags["vschema-file"], "utf8");
-        request = { vSchema: parseKeyspaceVSchema(text), sql: "" };
+        request = { vSchema: parseJsonArgument("--vschema", () => parseKeyspaceVSchema(text)), sql: "" };
       }
       const response = await (await io.client()).applyVSchema({
         keyspace: keyspace as string,
