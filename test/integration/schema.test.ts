@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CommerceCluster, startCommerceCluster } from "../harness/cluster.js";
+import { type CommerceCluster, startCommerceCluster, startShardTablets } from "../harness/cluster.js";
 import type { CliResult } from "../harness/vtctld.js";
 import { waitFor } from "../harness/wait.js";
 
@@ -98,6 +98,14 @@ describe("ApplySchema, GetSchema, ValidateSchema* on commerce/0", () => {
   });
 
   it("a statement that fails in pre-flight changes no tablet", async () => {
+    // A view too: the pre-flight copies views into its temporary database after the tables.
+    await ok("ApplySchema", "--sql", "create view product_skus as select sku from product", "commerce");
+    const view = JSON.parse(
+      await ok("GetSchema", "--include-views", "--tables", "product_skus", "zone1-101"),
+    );
+    expect(view.table_definitions[0]).toMatchObject({ name: "product_skus", type: "VIEW" });
+    expect(view.table_definitions[0].schema).not.toContain("vt_commerce");
+    await ok("ValidateSchemaKeyspace", "--include-views", "commerce");
     const before = await schemas();
     const stderr = await fails(
       "ApplySchema",
@@ -282,6 +290,26 @@ describe("ApplyVSchema, GetVSchema, RebuildVSchemaGraph, GetSrvVSchema, routing 
     expect(srv.zone1.partitions.map((p: { served_type: number }) => p.served_type)).toEqual([1, 2, 3]);
     for (const partition of srv.zone1.partitions) {
       expect(partition.shard_references.map((r: { name: string }) => r.name)).toEqual(["0"]);
+    }
+  });
+});
+
+describe("CopySchemaShard", () => {
+  it("copies commerce/0's schema to the primary of another keyspace's shard, from where it replicates", async () => {
+    const customer = await startShardTablets(cluster!, "customer", "0", [{ uid: 200 }, { uid: 201 }]);
+    try {
+      await ok("PlannedReparentShard", "customer/0", "--new-primary", "zone1-200");
+      await ok("CopySchemaShard", "--exclude-tables", "corder", "commerce/0", "customer/0");
+      const names = "customer\nproduct\nproduct_skus\n";
+      expect(await ok("GetSchema", "--include-views", "--table-names-only", "zone1-200")).toBe(names);
+      expect(await ok("GetSchema", "--include-views", "--table-names-only", "zone1-201")).toBe(names);
+      const copied = JSON.parse(await ok("GetSchema", "--tables", "customer", "zone1-200"));
+      const source = JSON.parse(await ok("GetSchema", "--tables", "customer", "zone1-100"));
+      expect(copied.table_definitions[0].schema).toBe(source.table_definitions[0].schema);
+      // Copying again finds nothing to do.
+      await ok("CopySchemaShard", "--exclude-tables", "corder", "zone1-101", "customer/0");
+    } finally {
+      await customer.stop();
     }
   });
 });
