@@ -188,7 +188,9 @@ describe("ApplyVSchema / GetVSchema", () => {
       "commerce",
     ]);
     expect(isVtError(bad.error, Code.INVALID_ARGUMENT)).toBe(true);
-    expect((bad.error as Error).message).toMatch(/^code = InvalidArgument desc = --vschema: .*tables\.t.*column_vindex/);
+    expect((bad.error as Error).message).toMatch(
+      /^code = InvalidArgument desc = --vschema: .*tables\.t.*column_vindex/,
+    );
     expect(bad.sent).toEqual([]);
     const syntax = await run(["ApplyVSchema", "--vschema", "{tables:", "commerce"]);
     expect(isVtError(syntax.error, Code.INVALID_ARGUMENT)).toBe(true);
