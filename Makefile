@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
-.PHONY: deps apt-deps node-deps build proto test lint typecheck unit integration clean bench-mysql-server bench-binlog
+.PHONY: deps apt-deps node-deps build proto test lint typecheck unit integration clean demo down bench-mysql-server bench-binlog
 
 deps: apt-deps node-deps
 
@@ -58,6 +58,13 @@ bench-mysql-server: build
 bench-binlog: build
 	node dist/bench/binlog.js
 
+# Brings up the local example cluster and shows the sample data through vtgate.
+demo: deps build
+	bash deploy/local/demo.sh
+
+down:
+	bash deploy/local/401_teardown.sh
+
 clean:
 	rm -rf dist
 
@@ -66,3 +73,4 @@ clean:
 .PHONY: bench-sqlparser
 bench-sqlparser: build
 	node dist/bench/sqlparser.js
+

@@ -1,22 +1,49 @@
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, freePortBase } from "../harness/ports.js";
 import { adoptPid, isLiveProcess } from "../harness/processes.js";
 import { makeTestDir } from "../harness/test-dir.js";
-import { waitFor } from "../harness/wait.js";
 
 const run = promisify(execFile);
 const REPO = join(import.meta.dirname, "../..");
-const SCRIPTS = join(REPO, "deploy/local/scripts");
+const LOCAL = join(REPO, "deploy/local");
 const UIDS = [100, 101, 102] as const;
 
-/** The processes the scripts start, found through the pid files they write under $VTDATAROOT. */
+/** What seed 000 shows for `mysql --table < ../common/select_commerce_data.sql`. */
+const SEED_TABLES = `Using commerce
+Customer
++-------------+--------------------+
+| customer_id | email              |
++-------------+--------------------+
+|           1 | alice@domain.com   |
+|           2 | bob@domain.com     |
+|           3 | charlie@domain.com |
+|           4 | dan@domain.com     |
+|           5 | eve@domain.com     |
++-------------+--------------------+
+Product
++----------+-------------+-------+
+| sku      | description | price |
++----------+-------------+-------+
+| SKU-1001 | Monitor     |   100 |
+| SKU-1002 | Keyboard    |    30 |
++----------+-------------+-------+
+COrder
++----------+-------------+----------+-------+
+| order_id | customer_id | sku      | price |
++----------+-------------+----------+-------+
+|        1 |           1 | SKU-1001 |   100 |
+|        2 |           2 | SKU-1002 |    30 |
+|        3 |           3 | SKU-1002 |    30 |
+|        4 |           4 | SKU-1002 |    30 |
+|        5 |           5 | SKU-1002 |    30 |
++----------+-------------+----------+-------+`;
+
 interface Started {
   name: string;
-  pidFile: string;
   marker: string;
   pid: number;
 }
@@ -25,33 +52,25 @@ let env: NodeJS.ProcessEnv;
 let vtdataroot: string;
 const started: Started[] = [];
 
-async function script(name: string, extra: NodeJS.ProcessEnv = {}): Promise<string> {
-  const { stdout } = await run("bash", [join(SCRIPTS, name)], {
-    env: { ...env, ...extra },
-    timeout: 120_000,
-  });
-  return stdout;
-}
-
-/** Records a process a script started so the global teardown can stop it by pid if this file fails. */
-function track(name: string, pidFile: string, marker: string): void {
-  const pid = Number(readFileSync(pidFile, "utf8").trim());
-  adoptPid(pid, name, marker);
-  started.push({ name, pidFile, marker, pid });
-}
-
 const tabletDir = (uid: number) => join(vtdataroot, `vt_${String(uid).padStart(10, "0")}`);
 
-async function vtctldclient(...args: string[]): Promise<string> {
-  const { stdout } = await run(
-    join(REPO, "bin/vtctldclient"),
-    ["--server", `localhost:${env.VTCTLD_GRPC_PORT}`, ...args],
-    {
-      env,
-      timeout: 120_000,
-    },
-  );
-  return stdout;
+/** Every process the scripts started, from the pid files they write, recorded for the global teardown. */
+function trackStartedProcesses(): void {
+  const pidFiles: [string, string, string][] = [
+    ["etcd", join(vtdataroot, "tmp/etcd.pid"), "etcd"],
+    ["vtctld", join(vtdataroot, "tmp/vtctld.pid"), "vtctld"],
+    ["vtgate", join(vtdataroot, "tmp/vtgate.pid"), "vtgate"],
+    ...UIDS.flatMap((uid): [string, string, string][] => [
+      [`mysqld ${uid}`, join(tabletDir(uid), "mysql.pid"), "mariadbd"],
+      [`vttablet ${uid}`, join(tabletDir(uid), "vttablet.pid"), "vttablet"],
+    ]),
+  ];
+  for (const [name, pidFile, marker] of pidFiles) {
+    if (!existsSync(pidFile)) continue;
+    const pid = Number(readFileSync(pidFile, "utf8").trim());
+    adoptPid(pid, name, marker);
+    started.push({ name, marker, pid });
+  }
 }
 
 beforeAll(async () => {
@@ -64,6 +83,9 @@ beforeAll(async () => {
     ETCD_PEER_PORT: String(await freePort()),
     VTCTLD_WEB_PORT: String(await freePort()),
     VTCTLD_GRPC_PORT: String(await freePort()),
+    VTGATE_WEB_PORT: String(await freePort()),
+    VTGATE_GRPC_PORT: String(await freePort()),
+    VTGATE_MYSQL_PORT: String(await freePort()),
     TABLET_HTTP_BASE: String(await freePortBase(UIDS)),
     TABLET_GRPC_BASE: String(await freePortBase(UIDS)),
     MYSQL_PORT_BASE: String(await freePortBase(UIDS)),
@@ -76,52 +98,60 @@ afterAll(() => {
   }
 });
 
-describe("deploy/local scripts", () => {
-  it("bring up etcd with the cell registered, and vtctld", async () => {
-    expect(await script("etcd-up.sh")).toContain("etcd start done...");
-    track("etcd", join(vtdataroot, "tmp/etcd.pid"), "etcd");
-    await script("vtctld-up.sh");
-    track("vtctld", join(vtdataroot, "tmp/vtctld.pid"), "vtctld");
-    expect((await vtctldclient("GetCellInfoNames")).trim()).toBe("zone1");
+describe("the local example (make demo, 401_teardown.sh)", () => {
+  let demoOutput = "";
+
+  it("101 brings up the cluster and the demo prints seed 000's tables through vtgate", async () => {
+    try {
+      ({ stdout: demoOutput } = await run("bash", [join(LOCAL, "demo.sh")], { env, timeout: 300_000 }));
+    } finally {
+      trackStartedProcesses();
+    }
+    expect(demoOutput).toContain(SEED_TABLES);
+    expect(demoOutput).toContain("Tear it down with: make down");
   });
 
-  it("bring up mysqld and a vttablet for each uid, replica or rdonly by the uid's last digit", async () => {
-    for (const uid of UIDS) {
-      await script("mysqlctl-up.sh", { TABLET_UID: String(uid) });
-      track(`mysqld ${uid}`, join(tabletDir(uid), "mysql.pid"), "mariadbd");
-      await script("vttablet-up.sh", { TABLET_UID: String(uid), KEYSPACE: "commerce" });
-      track(`vttablet ${uid}`, join(tabletDir(uid), "vttablet.pid"), "vttablet");
-    }
-    const lines = (await vtctldclient("GetTablets", "--keyspace", "commerce")).trim().split("\n");
-    expect(lines.map((line) => line.split(" ").slice(0, 4).join(" "))).toEqual([
-      "zone1-0000000100 commerce 0 replica",
+  it("shows one serving PRIMARY, REPLICA and RDONLY in show vitess_tablets", () => {
+    const rows = demoOutput.split("\n").filter((line) => line.startsWith("| zone1 | commerce"));
+    expect(
+      rows.map((row) =>
+        row
+          .split("|")
+          .slice(4, 7)
+          .map((cell) => cell.trim()),
+      ),
+    ).toEqual([
+      ["PRIMARY", "SERVING", "zone1-0000000100"],
+      ["REPLICA", "SERVING", "zone1-0000000101"],
+      ["RDONLY", "SERVING", "zone1-0000000102"],
+    ]);
+  });
+
+  it("lists the tablets with vtctldclient, rdonly for uid 102", async () => {
+    const { stdout } = await run(
+      join(REPO, "bin/vtctldclient"),
+      ["--server", `localhost:${env.VTCTLD_GRPC_PORT}`, "GetTablets", "--keyspace", "commerce"],
+      { env },
+    );
+    expect(
+      stdout
+        .trim()
+        .split("\n")
+        .map((line) => line.split(" ").slice(0, 4).join(" ")),
+    ).toEqual([
+      "zone1-0000000100 commerce 0 primary",
       "zone1-0000000101 commerce 0 replica",
       "zone1-0000000102 commerce 0 rdonly",
     ]);
-    expect(lines[0]).toContain(`localhost:${Number(env.TABLET_HTTP_BASE) + 100}`);
   });
 
-  it("elects a primary with PlannedReparentShard", async () => {
-    await vtctldclient("PlannedReparentShard", "commerce/0", "--new-primary", "zone1-100");
-    const primary = await waitFor("zone1-100 to be primary", async () => {
-      const line = (
-        await vtctldclient("GetTablets", "--keyspace", "commerce", "--tablet-type", "primary")
-      ).trim();
-      return line.startsWith("zone1-0000000100 commerce 0 primary") ? line : undefined;
-    });
-    expect(primary).toMatch(/ \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-  });
-
-  it("stop every process by its pid file and leave none behind", async () => {
-    for (const uid of UIDS) {
-      await script("vttablet-down.sh", { TABLET_UID: String(uid) });
-      await script("mysqlctl-down.sh", { TABLET_UID: String(uid) });
-    }
-    await script("vtctld-down.sh");
-    await script("etcd-down.sh");
+  it("401_teardown.sh stops every process by its pid file and removes the data root", async () => {
+    const { stdout } = await run("bash", [join(LOCAL, "401_teardown.sh")], { env, timeout: 120_000 });
+    expect(stdout).toContain("All good! It looks like every process has shut down");
+    expect(started.length).toBe(9);
     for (const process of started) {
       expect(isLiveProcess(process.pid, process.marker), `${process.name} still running`).toBe(false);
     }
-    expect(existsSync(join(vtdataroot, "tmp/etcd.pid"))).toBe(false);
+    expect(existsSync(vtdataroot) ? readdirSync(vtdataroot) : []).toEqual([]);
   });
 });
