@@ -250,6 +250,8 @@ export class DbConnection {
   destroy(): void {
     this.markClosed(new VtError(Code.UNAVAILABLE, "connection destroyed"));
     this.conn.destroy();
+    // mysql2's destroy() only half-closes the socket (end()); the server would go on sending a result.
+    (this.conn as unknown as { stream?: { destroy(): void } }).stream?.destroy();
   }
 
   private markClosed(reason: unknown): void {

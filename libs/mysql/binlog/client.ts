@@ -313,6 +313,9 @@ export class BinlogClient {
     if (this.closed) return;
     this.closed = true;
     this.conn.destroy();
+    // mysql2's destroy() only half-closes (socket.end()): the server's dump thread would go on sending
+    // heartbeats into a socket we still read. Cut it for real, so the dump thread ends.
+    (this.conn as unknown as RawConnection).stream.destroy();
   }
 }
 
