@@ -24,6 +24,7 @@ import { addStatusSections } from "./status-page.js";
 import { TabletState, tabletTypeName, timeNow } from "./tablet-state.js";
 import { ActionLock, SIDECAR_STATEMENTS, tabletManagerHandlers } from "./tabletmanager/index.js";
 import { TabletServer } from "./tabletserver/index.js";
+import { MysqlSchemaSource, topoVindexes, VStreamerEngine } from "./vstreamer/index.js";
 
 /** Where to listen: an explicit --bind-address, else every interface (IPv6 dual-stack, then IPv4 only). */
 function bindHosts(address: string): { http: string[]; grpc: string[] } {
@@ -144,8 +145,30 @@ async function main(argv: string[]): Promise<number | undefined> {
     });
     await health.checkNow();
 
+    const filtered = config.roles.filtered;
+    const vstreamer = new VStreamerEngine({
+      alias: config.alias,
+      keyspace: config.keyspace,
+      shard: config.shard,
+      dbName: () => state.dbName,
+      target: () =>
+        tabletServer.currentHealth().target ?? { keyspace: "", shard: "", tabletType: 0, cell: "" },
+      address: config.mysql,
+      user: filtered.user,
+      password: filtered.password,
+      schema: new MysqlSchemaSource({
+        cache: schema,
+        address: config.mysql,
+        user: filtered.user,
+        password: filtered.password,
+        dbName: () => state.dbName,
+      }),
+      vindexes: topoVindexes(ts, config.alias.cell, config.keyspace),
+      logger,
+    });
+
     const grpc = new GrpcServer(logger);
-    grpc.addService(QueryService, tabletServer.handlers());
+    grpc.addService(QueryService, { ...tabletServer.handlers(), ...vstreamer.handlers() });
     grpc.addService(
       TabletManagerService,
       tabletManagerHandlers({
@@ -175,6 +198,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       state.beginShutdown();
       state.publish();
       await tabletServer.close(grace);
+      vstreamer.close();
       await grpc.shutdown(grace);
       await http.close();
     });
