@@ -74,3 +74,9 @@ clean:
 bench-sqlparser: build
 	node dist/bench/sqlparser.js
 
+# sysbench oltp_point_select and oltp_read_only (8 threads, 30 s, 10 tables x 10,000 rows) through vtgate and
+# directly against the primary's MariaDB, same run: q/s, p95/p99, ratio, CPU per query of vtgate and vttablet.
+# Shorter: BENCH_SECONDS=10 make bench-vtgate. Profiles: node dist/bench/vtgate.js --cpu-prof /tmp/prof
+.PHONY: bench-vtgate
+bench-vtgate: build
+	node dist/bench/vtgate.js

@@ -3,12 +3,18 @@ import {
   bindVariablesFromParams,
   type ClientConnection,
   type ConnectionHandler,
+  countPlaceholders,
   type PreparedStatement,
   type PrepareResult,
   type ResetConnectionHandler,
   type ResultWriter,
 } from "../../libs/mysql/server/index.js";
-import { type BindVariable, ExecuteOptions_Workload, type QueryResult } from "../../libs/proto/query.js";
+import {
+  type BindVariable,
+  ExecuteOptions_Workload,
+  type QueryResult,
+  Type,
+} from "../../libs/proto/query.js";
 import { errorMessage } from "../../libs/vterrors/index.js";
 import type { BindVars } from "./engine/primitive.js";
 import type { ExecContext } from "./executor/context.js";
@@ -28,6 +34,8 @@ export interface MysqlHandlerOptions {
   /** Told when connections open and close (metrics). */
   onConnectionCount?: (delta: 1 | -1) => void;
 }
+
+const NULL_PARAM: BindVariable = { type: Type.NULL_TYPE, value: Buffer.alloc(0), values: [] };
 
 function stateOf(conn: ClientConnection): ConnectionState {
   return conn.clientData as ConnectionState;
@@ -79,8 +87,26 @@ export class VtgateMysqlHandler implements ConnectionHandler, ResetConnectionHan
 
   async comPrepare(conn: ClientConnection, sql: string): Promise<PrepareResult> {
     // Planning now reports what MySQL reports at prepare time (syntax, unknown keyspace...) and warms the cache.
-    this.executor.plan(stateOf(conn).session, sql);
-    return {};
+    const state = stateOf(conn);
+    const plan = this.executor.plan(state.session, sql);
+    if (plan.statementType !== "SELECT") return {};
+    // MySQL sends a SELECT's columns in the prepare response and clients rely on it: libmariadb (sysbench)
+    // does not read the result set of a statement prepared without columns, and its connection goes out of
+    // sync at the next statement. Vitess asks the tablet with a field query; here the statement runs once
+    // with every parameter NULL (`col = NULL` matches no row) and its columns are kept. When that fails
+    // (e.g. `LIMIT ?`), the columns come with the first execution as before.
+    try {
+      const nulls = Array.from({ length: countPlaceholders(sql) }, () => NULL_PARAM);
+      const result = await this.executor.execute(
+        state.session,
+        sql,
+        bindVariablesFromParams(nulls),
+        state.context,
+      );
+      return { fields: result.fields };
+    } catch {
+      return {};
+    }
   }
 
   comStmtExecute(

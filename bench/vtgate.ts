@@ -1,0 +1,208 @@
+/**
+ * sysbench through vtgate vs. directly against the primary's MariaDB, same run (issue 5's benchmark):
+ * oltp_point_select and oltp_read_only on 10 tables × 10,000 rows, 8 threads, 30 s each. Prints queries/s,
+ * p95/p99 latency (from sysbench's histogram), the ratio vtgate/direct, and vtgate's and vttablet's CPU time
+ * per query (from /proc/<pid>/stat before and after each run).
+ *
+ *   make bench-vtgate
+ *   BENCH_SECONDS=10 BENCH_THREADS=8 BENCH_TESTS=oltp_point_select node dist/bench/vtgate.js
+ *   node dist/bench/vtgate.js --duration 10 --cpu-prof /tmp/prof    (CPU profiles of vtgate and vttablet)
+ *
+ * The cluster (etcd, MariaDB, one PRIMARY vttablet, vtgate) comes from bench/cluster.ts; every process is
+ * stopped by pid at the end, on error and on Ctrl-C.
+ */
+import { execFile } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { promisify } from "node:util";
+import { connectMysql } from "../libs/mysql/connect.js";
+import { type BenchCluster, startCluster } from "./cluster.js";
+
+const execFileAsync = promisify(execFile);
+const KEYSPACE = "sbtest";
+const TABLES = 10;
+const TABLE_SIZE = 10_000;
+
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const SECONDS = Number(argValue("--duration") ?? process.env.BENCH_SECONDS ?? 30);
+const THREADS = Number(argValue("--threads") ?? process.env.BENCH_THREADS ?? 8);
+const TESTS = (argValue("--tests") ?? process.env.BENCH_TESTS ?? "oltp_point_select,oltp_read_only").split(
+  ",",
+);
+const CPU_PROF = argValue("--cpu-prof");
+/** Extra vtgate/vttablet flags, e.g. --vtgate-args "--foo bar". */
+const VTGATE_ARGS = (argValue("--vtgate-args") ?? process.env.BENCH_VTGATE_ARGS ?? "")
+  .split(" ")
+  .filter(Boolean);
+const VTTABLET_ARGS = (argValue("--vttablet-args") ?? process.env.BENCH_VTTABLET_ARGS ?? "")
+  .split(" ")
+  .filter(Boolean);
+
+interface Target {
+  name: string;
+  port: number;
+  user: string;
+  db: string;
+  /** Processes whose CPU time is charged to this target's queries. */
+  pids: { name: string; pid: number }[];
+}
+
+interface Measure {
+  qps: number;
+  p95ms: number;
+  p99ms: number;
+  /** CPU ms per query of each process in target.pids. */
+  cpuPerQueryUs: Record<string, number>;
+}
+
+function sysbenchArgs(test: string, target: Target): string[] {
+  return [
+    test,
+    "--db-driver=mysql",
+    "--mysql-host=127.0.0.1",
+    `--mysql-port=${target.port}`,
+    `--mysql-user=${target.user}`,
+    `--mysql-db=${target.db}`,
+    `--tables=${TABLES}`,
+    `--table-size=${TABLE_SIZE}`,
+    `--threads=${THREADS}`,
+  ];
+}
+
+/** utime + stime of a process in clock ticks (USER_HZ, 100 on Linux). */
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return Number(fields[11]) + Number(fields[12]);
+}
+const TICK_MS = 10;
+
+/** The latency at `fraction` of the histogram's counts (bucket upper values, ms). */
+function percentileOf(histogram: [number, number][], fraction: number): number {
+  const total = histogram.reduce((sum, [, count]) => sum + count, 0);
+  let seen = 0;
+  for (const [value, count] of histogram) {
+    seen += count;
+    if (seen >= total * fraction) return value;
+  }
+  return histogram.length > 0 ? (histogram[histogram.length - 1] as [number, number])[0] : Number.NaN;
+}
+
+export function parseSysbench(stdout: string): { qps: number; p95ms: number; p99ms: number } {
+  const qps = /queries:\s+\d+\s+\(([\d.]+) per sec\.\)/.exec(stdout);
+  if (!qps) throw new Error(`cannot read sysbench output:\n${stdout}`);
+  const histogram: [number, number][] = [];
+  for (const match of stdout.matchAll(/^\s+([\d.]+)\s+\|\*+\s+(\d+)\s*$/gm)) {
+    histogram.push([Number(match[1]), Number(match[2])]);
+  }
+  const p95 = /95th percentile:\s+([\d.]+)/.exec(stdout);
+  return {
+    qps: Number(qps[1]),
+    p95ms: histogram.length > 0 ? percentileOf(histogram, 0.95) : Number(p95?.[1] ?? Number.NaN),
+    p99ms: histogram.length > 0 ? percentileOf(histogram, 0.99) : Number.NaN,
+  };
+}
+
+async function run(test: string, target: Target): Promise<Measure> {
+  const before = target.pids.map(({ pid }) => cpuTicks(pid));
+  const { stdout } = await execFileAsync(
+    "sysbench",
+    [...sysbenchArgs(test, target), `--time=${SECONDS}`, "--histogram=on", "run"],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  const after = target.pids.map(({ pid }) => cpuTicks(pid));
+  const parsed = parseSysbench(stdout);
+  const queries = parsed.qps * SECONDS;
+  const cpuPerQueryUs: Record<string, number> = {};
+  target.pids.forEach(({ name }, i) => {
+    cpuPerQueryUs[name] = (((after[i] as number) - (before[i] as number)) * TICK_MS * 1000) / queries;
+  });
+  return { ...parsed, cpuPerQueryUs };
+}
+
+function loadAverage(): string {
+  return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+}
+
+function format(test: string, direct: Measure, vtgate: Measure): string {
+  const ms = (v: number) => (Number.isNaN(v) ? "   -" : v.toFixed(2));
+  const cpu = Object.entries(vtgate.cpuPerQueryUs)
+    .map(([name, us]) => `${name} ${us.toFixed(0)} µs`)
+    .join(", ");
+  return [
+    `${test}`,
+    `  MariaDB direct  ${direct.qps.toFixed(0).padStart(7)} q/s  p95 ${ms(direct.p95ms)} ms  p99 ${ms(direct.p99ms)} ms`,
+    `  through vtgate  ${vtgate.qps.toFixed(0).padStart(7)} q/s  p95 ${ms(vtgate.p95ms)} ms  p99 ${ms(vtgate.p99ms)} ms`,
+    `  ratio vtgate/direct ${(vtgate.qps / direct.qps).toFixed(2)}   CPU per query: ${cpu}`,
+  ].join("\n");
+}
+
+async function main(): Promise<void> {
+  const nodeArgs: string[] = [];
+  if (CPU_PROF) {
+    mkdirSync(resolve(CPU_PROF), { recursive: true });
+    nodeArgs.push("--cpu-prof", "--cpu-prof-dir", resolve(CPU_PROF));
+  }
+  console.log(
+    `starting etcd, MariaDB, vttablet (PRIMARY) and vtgate... (${THREADS} threads, ${SECONDS} s per run, ` +
+      `${TABLES} tables × ${TABLE_SIZE} rows)`,
+  );
+  let cluster: BenchCluster | undefined;
+  try {
+    cluster = await startCluster({
+      keyspace: KEYSPACE,
+      nodeArgs,
+      vtgateArgs: VTGATE_ARGS,
+      vttabletArgs: VTTABLET_ARGS,
+      keepDir: process.env.BENCH_KEEP === "1",
+    });
+    const direct: Target = {
+      name: "direct",
+      port: cluster.mysqlPort,
+      user: "vt_dba",
+      db: `vt_${KEYSPACE}`,
+      pids: [],
+    };
+    const vtgate: Target = {
+      name: "vtgate",
+      port: cluster.vtgatePort,
+      user: "bench",
+      db: KEYSPACE,
+      pids: [
+        { name: "vtgate", pid: cluster.vtgatePid },
+        { name: "vttablet", pid: cluster.vttabletPid },
+      ],
+    };
+    const conn = await connectMysql({ host: "127.0.0.1", port: cluster.mysqlPort }, { user: "vt_dba" });
+    await conn.query(`CREATE DATABASE IF NOT EXISTS vt_${KEYSPACE}`);
+    await conn.end();
+    await execFileAsync("sysbench", [...sysbenchArgs("oltp_point_select", direct), "prepare"], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    // Warm both paths (plan cache, JIT, buffer pool) before measuring.
+    for (const target of [direct, vtgate]) {
+      await execFileAsync("sysbench", [...sysbenchArgs("oltp_point_select", target), "--time=3", "run"]);
+    }
+    const lines: string[] = [];
+    for (const test of TESTS) {
+      const loadBefore = loadAverage();
+      const d = await run(test, direct);
+      const v = await run(test, vtgate);
+      lines.push(`${format(test, d, v)}\n  (load average before: ${loadBefore})`);
+      console.log(lines[lines.length - 1]);
+    }
+    console.log(`\nsysbench, ${THREADS} threads, ${SECONDS} s, ${TABLES} tables × ${TABLE_SIZE} rows:`);
+    for (const line of lines) console.log(line);
+  } finally {
+    await cluster?.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
