@@ -52,6 +52,16 @@ describe("TransactionTracker", () => {
     ).toEqual(["begin", "commit", "begin", "inside", "commit"]);
   });
 
+  it("a MariaDB transaction whose first statement is a SAVEPOINT query ends at its XID", () => {
+    const rows: BinlogEvent = { kind: "annotateRows", header, sql: "insert" };
+    expect(boundaries([gtid(1n), query("SAVEPOINT `a`"), rows, xid])).toEqual([
+      "begin",
+      "inside",
+      "inside",
+      "commit",
+    ]);
+  });
+
   it("keeps the group's GTID after it commits", () => {
     const tracker = new TransactionTracker();
     tracker.observe(gtid(7n));

@@ -1,4 +1,4 @@
-import type { Gtid } from "../replication/index.js";
+import { type Gtid, MARIADB_FLAVOR } from "../replication/index.js";
 import type { BinlogEvent } from "./events.js";
 
 /** What an event means for transaction boundaries. */
@@ -9,9 +9,9 @@ const END = /^\s*(COMMIT|ROLLBACK|XA\s+COMMIT|XA\s+ROLLBACK)\b/i;
 
 /**
  * Follows event groups: a GTID (or ANONYMOUS_GTID, or a BEGIN without one) opens a transaction; XID,
- * XA_PREPARE, a COMMIT/ROLLBACK query, or the single statement after a GTID that is not BEGIN (DDL, a
- * standalone MariaDB group) closes it. Everything else outside a group (ROTATE, FORMAT_DESCRIPTION,
- * GTID_LIST, HEARTBEAT...) is "outside".
+ * XA_PREPARE, a COMMIT/ROLLBACK query, or the single statement of a standalone group (a MariaDB GTID flagged
+ * standalone; after a MySQL GTID, a first query that is not BEGIN: DDL) closes it. Everything else outside
+ * a group (ROTATE, FORMAT_DESCRIPTION, GTID_LIST, HEARTBEAT...) is "outside".
  */
 export class TransactionTracker {
   private open = false;
@@ -37,7 +37,9 @@ export class TransactionTracker {
     switch (event.kind) {
       case "gtid":
         this.open = true;
-        this.afterGtid = true;
+        // MariaDB flags a group without BEGIN/COMMIT (a DDL) as standalone; any other group ends with XID or
+        // COMMIT even when its first statement is a query (SAVEPOINT). MySQL's GTID carries no such flag.
+        this.afterGtid = event.gtid.flavor !== MARIADB_FLAVOR || event.standalone;
         this.gtid = event.gtid;
         return "begin";
       case "anonymousGtid":
