@@ -24,6 +24,12 @@ import { addStatusSections } from "./status-page.js";
 import { TabletState, tabletTypeName, timeNow } from "./tablet-state.js";
 import { ActionLock, SIDECAR_STATEMENTS, tabletManagerHandlers } from "./tabletmanager/index.js";
 import { TabletServer } from "./tabletserver/index.js";
+import {
+  dbStreamOpener,
+  TopoSourcePicker,
+  VREPLICATION_SIDECAR_STATEMENTS,
+  VReplicationEngine,
+} from "./vreplication/index.js";
 import { MysqlSchemaSource, topoVindexes, VStreamerEngine } from "./vstreamer/index.js";
 
 /** Where to listen: an explicit --bind-address, else every interface (IPv6 dual-stack, then IPv4 only). */
@@ -81,7 +87,11 @@ async function main(argv: string[]): Promise<number | undefined> {
     await mysqld.waitUntilReachable(values["wait-for-mysqld"]);
     // Local setup is kept out of the binlog: it exists on every tablet, so it must never replicate.
     await mysqld.executeSuperQueryList(
-      [...SIDECAR_STATEMENTS, `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(config.dbName)}`],
+      [
+        ...SIDECAR_STATEMENTS,
+        ...VREPLICATION_SIDECAR_STATEMENTS,
+        `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(config.dbName)}`,
+      ],
       { noBinlog: true },
     );
     const mysqlPort = config.mysqlPort || (await mysqld.port());
@@ -167,6 +177,14 @@ async function main(argv: string[]): Promise<number | undefined> {
       logger,
     });
 
+    const vreplication = new VReplicationEngine({
+      openDb: dbStreamOpener(config.mysql, config.roles.dba.user, config.roles.dba.password),
+      picker: new TopoSourcePicker(ts, config.alias.cell),
+      dbName: () => state.dbName,
+      isPrimary: () => state.type === TabletType.PRIMARY,
+      logger: logger.child({ component: "vreplication" }),
+    });
+
     const grpc = new GrpcServer(logger);
     grpc.addService(QueryService, { ...tabletServer.handlers(), ...vstreamer.handlers() });
     grpc.addService(
@@ -181,6 +199,7 @@ async function main(argv: string[]): Promise<number | undefined> {
         replicationConnectRetrySeconds: Math.max(1, Math.round(values["replication-connect-retry"] / 1000)),
         checkHealthNow: () => health.checkNow(),
         refreshFromTopo: () => state.refreshFromTopo(),
+        vreplication,
       }),
     );
     const hosts = bindHosts(config.bindAddress);
@@ -189,6 +208,7 @@ async function main(argv: string[]): Promise<number | undefined> {
     http.setHealthCheck(() => (state.isMysqlReachable ? undefined : "mysqld is not reachable"));
     await listenOnFirst(hosts.http, (host) => http.listen(host, config.httpPort));
     health.start();
+    vreplication.start();
 
     const grace = values["shutdown-grace-period"];
     onShutdown(async () => {
@@ -197,6 +217,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       schema.stop();
       state.beginShutdown();
       state.publish();
+      await vreplication.close();
       await tabletServer.close(grace);
       vstreamer.close();
       await grpc.shutdown(grace);

@@ -5,6 +5,7 @@ import type { TopoServer } from "../../../libs/topo/index.js";
 import type { MysqlDaemon } from "../mysql-daemon.js";
 import type { SchemaCache } from "../schema-cache.js";
 import type { TabletState } from "../tablet-state.js";
+import type { VReplicationEngine } from "../vreplication/engine.js";
 import type { ActionLock } from "./action-lock.js";
 
 /** What every tablet manager RPC group works with. */
@@ -22,6 +23,8 @@ export interface TabletManagerContext {
   checkHealthNow(): Promise<void>;
   /** Re-reads the tablet and shard records and applies them (RefreshState). */
   refreshFromTopo(): Promise<void>;
+  /** The VReplication engine (target side); the vreplication RPCs answer UNIMPLEMENTED without it. */
+  readonly vreplication?: VReplicationEngine;
 }
 
 export type TabletManagerHandlers = Partial<ServiceHandlers<TabletManagerService>>;

@@ -4,6 +4,7 @@ import { reparentHandlers } from "./reparent.js";
 import { replicationHandlers } from "./replication.js";
 import { schemaHandlers } from "./schema.js";
 import { stateHandlers } from "./state.js";
+import { vreplicationHandlers } from "./vreplication.js";
 
 export { ActionLock } from "./action-lock.js";
 export type { TabletManagerContext, TabletManagerHandlers } from "./context.js";
@@ -17,5 +18,6 @@ export function tabletManagerHandlers(tm: TabletManagerContext): TabletManagerHa
     ...fetchHandlers(tm),
     ...replicationHandlers(tm),
     ...reparentHandlers(tm),
+    ...vreplicationHandlers(tm),
   };
 }
