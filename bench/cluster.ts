@@ -23,7 +23,9 @@ const VTCTLDCLIENT_MAIN = join(DIST, "services/vtctldclient/main.js");
 
 export interface ClusterOptions {
   keyspace: string;
-  /** Extra flags for vttablet / vtgate (e.g. --cpu-prof through nodeArgs). */
+  /** One vtgate per --tablet-transport (default: grpc only); vttablet serves both. */
+  transports?: readonly string[];
+  /** Extra flags for vttablet / vtgate. */
   vttabletArgs?: readonly string[];
   vtgateArgs?: readonly string[];
   /** Node flags for the vttablet and vtgate processes (e.g. ["--cpu-prof", "--cpu-prof-dir", dir]). */
@@ -32,13 +34,20 @@ export interface ClusterOptions {
   keepDir?: boolean;
 }
 
+export interface BenchVtgate {
+  /** --tablet-transport: grpc or frame. */
+  readonly transport: string;
+  /** MySQL port (any user; database = keyspace name). */
+  readonly port: number;
+  readonly pid: number;
+}
+
 export interface BenchCluster {
   readonly dir: string;
   /** The primary's MariaDB TCP port (user vt_dba, no password; database vt_<keyspace>). */
   readonly mysqlPort: number;
-  /** vtgate's MySQL port (any user; database = keyspace name). */
-  readonly vtgatePort: number;
-  readonly vtgatePid: number;
+  /** The vtgates, one per transport asked for. */
+  readonly vtgates: readonly BenchVtgate[];
   readonly vttabletPid: number;
   /** Stops vtgate, vttablet, MariaDB and etcd (by pid) and removes the directory. Idempotent. */
   stop(): Promise<void>;
@@ -194,6 +203,7 @@ export async function startCluster(options: ClusterOptions): Promise<BenchCluste
         ...["--topo-global-root", "/vitess/global", "--tablet-path", "zone1-100"],
         ...["--init-keyspace", options.keyspace, "--init-shard", "0", "--init-tablet-type", "replica"],
         ...["--port", String(tabletHttp), "--grpc-port", String(tabletGrpc)],
+        ...["--frame-port", String(await freePort())],
         ...["--db-socket", cnf.socketFile, "--mysql-port", String(mysqlPort)],
         ...["--pid-file", join(dir, "vttablet-100", "vttablet.pid"), ...(options.vttabletArgs ?? [])],
       ],
@@ -203,40 +213,43 @@ export async function startCluster(options: ClusterOptions): Promise<BenchCluste
     await waitFor("vttablet", vttablet, () => httpOk(tabletHttp));
     await vtctldclient(topo, "PlannedReparentShard", `${options.keyspace}/0`, "--new-primary", "zone1-100");
 
-    // vtgate
-    const vtgatePort = await freePort();
-    const vtgateHttp = await freePort();
-    const vtgate = startProc(
-      "vtgate",
-      process.execPath,
-      [
-        ...(options.nodeArgs ?? []),
-        VTGATE_MAIN,
-        ...topoArgs,
-        ...["--topo-global-root", "/vitess/global", "--cell", "zone1", "--cells-to-watch", "zone1"],
-        ...["--tablet-types-to-wait", "PRIMARY", "--port", String(vtgateHttp), "--grpc-port", "0"],
-        ...["--mysql-server-port", String(vtgatePort), "--mysql-server-bind-address", "127.0.0.1"],
-        ...["--mysql-auth-server-impl", "none", "--pid-file", join(dir, "vtgate.pid")],
-        ...(options.vtgateArgs ?? []),
-      ],
-      join(dir, "vtgate.log"),
-    );
-    procs.push(vtgate);
-    await waitFor("vtgate", vtgate, async () => {
-      const conn = await connectMysql({ host: "127.0.0.1", port: vtgatePort }, { user: "bench" });
-      try {
-        await conn.query(`use ${options.keyspace}`);
-        await conn.query("select 1 from dual");
-        return true;
-      } finally {
-        await conn.end();
-      }
-    });
+    // one vtgate per transport asked for
+    const vtgates: BenchVtgate[] = [];
+    for (const transport of options.transports ?? ["grpc"]) {
+      const port = await freePort();
+      const vtgateHttp = await freePort();
+      const vtgate = startProc(
+        `vtgate (${transport})`,
+        process.execPath,
+        [
+          ...(options.nodeArgs ?? []),
+          VTGATE_MAIN,
+          ...topoArgs,
+          ...["--topo-global-root", "/vitess/global", "--cell", "zone1", "--cells-to-watch", "zone1"],
+          ...["--tablet-types-to-wait", "PRIMARY", "--port", String(vtgateHttp), "--grpc-port", "0"],
+          ...["--mysql-server-port", String(port), "--mysql-server-bind-address", "127.0.0.1"],
+          ...["--mysql-auth-server-impl", "none", "--pid-file", join(dir, `vtgate-${transport}.pid`)],
+          ...["--tablet-transport", transport, ...(options.vtgateArgs ?? [])],
+        ],
+        join(dir, `vtgate-${transport}.log`),
+      );
+      procs.push(vtgate);
+      await waitFor("vtgate", vtgate, async () => {
+        const conn = await connectMysql({ host: "127.0.0.1", port }, { user: "bench" });
+        try {
+          await conn.query(`use ${options.keyspace}`);
+          await conn.query("select 1 from dual");
+          return true;
+        } finally {
+          await conn.end();
+        }
+      });
+      vtgates.push({ transport, port, pid: vtgate.child.pid as number });
+    }
     return {
       dir,
       mysqlPort,
-      vtgatePort,
-      vtgatePid: vtgate.child.pid as number,
+      vtgates,
       vttabletPid: vttablet.child.pid as number,
       stop,
     };

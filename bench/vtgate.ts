@@ -8,8 +8,9 @@
  *   BENCH_SECONDS=10 BENCH_THREADS=8 BENCH_TESTS=oltp_point_select node dist/bench/vtgate.js
  *   node dist/bench/vtgate.js --duration 10 --cpu-prof /tmp/prof    (CPU profiles of vtgate and vttablet)
  *
- * The cluster (etcd, MariaDB, one PRIMARY vttablet, vtgate) comes from bench/cluster.ts; every process is
- * stopped by pid at the end, on error and on Ctrl-C.
+ * The cluster (etcd, MariaDB, one PRIMARY vttablet, one vtgate per tablet transport: grpc and frame, see
+ * libs/framerpc) comes from bench/cluster.ts; every process is stopped by pid at the end, on error and on
+ * Ctrl-C.
  */
 import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -33,6 +34,8 @@ const THREADS = Number(argValue("--threads") ?? process.env.BENCH_THREADS ?? 8);
 const TESTS = (argValue("--tests") ?? process.env.BENCH_TESTS ?? "oltp_point_select,oltp_read_only").split(
   ",",
 );
+/** One vtgate per --tablet-transport, measured one after the other against the same tablet. */
+const TRANSPORTS = (argValue("--transports") ?? process.env.BENCH_TRANSPORTS ?? "grpc,frame").split(",");
 const CPU_PROF = argValue("--cpu-prof");
 /** Extra vtgate/vttablet flags, e.g. --vtgate-args "--foo bar". */
 const VTGATE_ARGS = (argValue("--vtgate-args") ?? process.env.BENCH_VTGATE_ARGS ?? "")
@@ -128,17 +131,14 @@ function loadAverage(): string {
   return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 }
 
-function format(test: string, direct: Measure, vtgate: Measure): string {
+function line(label: string, m: Measure, direct?: Measure): string {
   const ms = (v: number) => (Number.isNaN(v) ? "   -" : v.toFixed(2));
-  const cpu = Object.entries(vtgate.cpuPerQueryUs)
+  const base = `  ${label.padEnd(22)} ${m.qps.toFixed(0).padStart(7)} q/s  p95 ${ms(m.p95ms).padStart(6)} ms  p99 ${ms(m.p99ms).padStart(6)} ms`;
+  if (!direct) return base;
+  const cpu = Object.entries(m.cpuPerQueryUs)
     .map(([name, us]) => `${name} ${us.toFixed(0)} µs`)
     .join(", ");
-  return [
-    `${test}`,
-    `  MariaDB direct  ${direct.qps.toFixed(0).padStart(7)} q/s  p95 ${ms(direct.p95ms)} ms  p99 ${ms(direct.p99ms)} ms`,
-    `  through vtgate  ${vtgate.qps.toFixed(0).padStart(7)} q/s  p95 ${ms(vtgate.p95ms)} ms  p99 ${ms(vtgate.p99ms)} ms`,
-    `  ratio vtgate/direct ${(vtgate.qps / direct.qps).toFixed(2)}   CPU per query: ${cpu}`,
-  ].join("\n");
+  return `${base}  ratio ${(m.qps / direct.qps).toFixed(2)}  CPU/query: ${cpu}`;
 }
 
 async function main(): Promise<void> {
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
     nodeArgs.push("--cpu-prof", "--cpu-prof-dir", resolve(CPU_PROF));
   }
   console.log(
-    `starting etcd, MariaDB, vttablet (PRIMARY) and vtgate... (${THREADS} threads, ${SECONDS} s per run, ` +
+    `starting etcd, MariaDB, vttablet (PRIMARY) and vtgate(s)... (${THREADS} threads, ${SECONDS} s per run, ` +
       `${TABLES} tables × ${TABLE_SIZE} rows)`,
   );
   let cluster: BenchCluster | undefined;
@@ -159,6 +159,7 @@ async function main(): Promise<void> {
       vtgateArgs: VTGATE_ARGS,
       vttabletArgs: VTTABLET_ARGS,
       keepDir: process.env.BENCH_KEEP === "1",
+      transports: TRANSPORTS,
     });
     const direct: Target = {
       name: "direct",
@@ -167,16 +168,14 @@ async function main(): Promise<void> {
       db: `vt_${KEYSPACE}`,
       pids: [],
     };
-    const vtgate: Target = {
-      name: "vtgate",
-      port: cluster.vtgatePort,
+    const tablet = { name: "vttablet", pid: cluster.vttabletPid };
+    const vtgates: Target[] = cluster.vtgates.map((v) => ({
+      name: `vtgate (${v.transport})`,
+      port: v.port,
       user: "bench",
       db: KEYSPACE,
-      pids: [
-        { name: "vtgate", pid: cluster.vtgatePid },
-        { name: "vttablet", pid: cluster.vttabletPid },
-      ],
-    };
+      pids: [{ name: "vtgate", pid: v.pid }, tablet],
+    }));
     const conn = await connectMysql({ host: "127.0.0.1", port: cluster.mysqlPort }, { user: "vt_dba" });
     await conn.query(`CREATE DATABASE IF NOT EXISTS vt_${KEYSPACE}`);
     await conn.end();
@@ -184,15 +183,17 @@ async function main(): Promise<void> {
       maxBuffer: 16 * 1024 * 1024,
     });
     // Warm both paths (plan cache, JIT, buffer pool) before measuring.
-    for (const target of [direct, vtgate]) {
+    for (const target of [direct, ...vtgates]) {
       await execFileAsync("sysbench", [...sysbenchArgs("oltp_point_select", target), "--time=3", "run"]);
     }
     const lines: string[] = [];
     for (const test of TESTS) {
       const loadBefore = loadAverage();
       const d = await run(test, direct);
-      const v = await run(test, vtgate);
-      lines.push(`${format(test, d, v)}\n  (load average before: ${loadBefore})`);
+      const rows = [test, line("MariaDB direct", d)];
+      for (const target of vtgates) rows.push(line(`through ${target.name}`, await run(test, target), d));
+      rows.push(`  (load average before: ${loadBefore}, after: ${loadAverage()})`);
+      lines.push(rows.join("\n"));
       console.log(lines[lines.length - 1]);
     }
     console.log(`\nsysbench, ${THREADS} threads, ${SECONDS} s, ${TABLES} tables × ${TABLE_SIZE} rows:`);

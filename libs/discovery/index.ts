@@ -10,6 +10,7 @@ export {
   type HealthListener,
 } from "./health-check.js";
 export {
+  frameTabletDialer,
   grpcTabletDialer,
   type TabletConn,
   type TabletConnHandle,

@@ -1,3 +1,4 @@
+import { createFrameClient } from "../framerpc/index.js";
 import { createGrpcClient, type ServiceClient } from "../grpc/index.js";
 import { QueryService } from "../proto/queryservice.js";
 import type { Tablet } from "../proto/topodata.js";
@@ -34,4 +35,35 @@ export function tabletGrpcAddress(tablet: Tablet): string {
 export const grpcTabletDialer: TabletDialer = (tablet) => {
   const client = createGrpcClient(QueryService, tabletGrpcAddress(tablet));
   return { conn: client.rpc, address: client.address, close: () => client.close() };
+};
+
+/**
+ * vtgate --tablet-transport frame: the unary calls (execute, begin, commit, rollback, beginExecute) go over
+ * framerpc (libs/framerpc, one TCP connection per tablet) when the tablet record publishes a "frame" port;
+ * streaming calls, and tablets without that port, use gRPC as grpcTabletDialer does.
+ */
+export const frameTabletDialer: TabletDialer = (tablet) => {
+  const grpc = createGrpcClient(QueryService, tabletGrpcAddress(tablet));
+  const port = tablet.portMap.frame;
+  if (!port) return { conn: grpc.rpc, address: grpc.address, close: () => grpc.close() };
+  const host = tablet.hostname;
+  const frames = createFrameClient(QueryService, host, port);
+  const unary = frames.rpc;
+  const conn: TabletConn = {
+    execute: unary.execute ?? grpc.rpc.execute,
+    begin: unary.begin ?? grpc.rpc.begin,
+    commit: unary.commit ?? grpc.rpc.commit,
+    rollback: unary.rollback ?? grpc.rpc.rollback,
+    beginExecute: unary.beginExecute ?? grpc.rpc.beginExecute,
+    streamExecute: grpc.rpc.streamExecute,
+    streamHealth: grpc.rpc.streamHealth,
+  };
+  return {
+    conn,
+    address: grpc.address,
+    close: () => {
+      frames.close();
+      grpc.close();
+    },
+  };
 };

@@ -98,6 +98,11 @@ export const vtgateFlags = defineFlags({
     default: 5_000,
     help: "wait before watching the cell's SrvVSchema again when it is missing or the watch failed",
   },
+  "tablet-transport": {
+    type: "string",
+    default: "grpc",
+    help: "how queries reach tablets: grpc, or frame (framerpc for unary calls where the tablet serves --frame-port; see libs/framerpc)",
+  },
   "retry-count": {
     type: "int",
     default: 2,
@@ -151,6 +156,10 @@ export function resolveConfig(values: VtgateFlagValues): VtgateConfig {
     }
     return type;
   });
+  const transport = values["tablet-transport"];
+  if (transport !== "grpc" && transport !== "frame") {
+    throw new FlagError(`--tablet-transport must be grpc or frame, not "${transport}"`, "tablet-transport");
+  }
   const impl = values["mysql-auth-server-impl"];
   if (impl !== "none" && impl !== "static") {
     throw new FlagError(

@@ -1,5 +1,10 @@
 import { existsSync, lstatSync, unlinkSync } from "node:fs";
-import { grpcTabletDialer, HealthCheck, TopologyWatcher } from "../../libs/discovery/index.js";
+import {
+  frameTabletDialer,
+  grpcTabletDialer,
+  HealthCheck,
+  TopologyWatcher,
+} from "../../libs/discovery/index.js";
 import { parseFlags } from "../../libs/flags/index.js";
 import { GrpcServer } from "../../libs/grpc/index.js";
 import {
@@ -129,7 +134,7 @@ async function main(argv: string[]): Promise<number | undefined> {
 
     const retryDelayMs = values["healthcheck-retry-delay"];
     const healthCheck = new HealthCheck({
-      dialer: grpcTabletDialer,
+      dialer: values["tablet-transport"] === "frame" ? frameTabletDialer : grpcTabletDialer,
       localCell: config.cell,
       stream: { retryDelayMs, maxRetryDelayMs: retryDelayMs * 10, timeoutMs: values["healthcheck-timeout"] },
       logger,

@@ -35,6 +35,11 @@ export const vttabletFlags = defineFlags({
   },
   port: { type: "int", default: 0, help: "HTTP port (status pages, /healthz, /metrics)" },
   "grpc-port": { type: "int", default: 0, help: "gRPC port (query and tablet manager services)" },
+  "frame-port": {
+    type: "int",
+    default: 0,
+    help: "also serve the unary QueryService calls over framerpc on this port (vtgate --tablet-transport frame); 0: off",
+  },
   "db-socket": { type: "string", default: "", help: "mysqld unix socket; used when set" },
   "db-host": { type: "string", default: "", help: "mysqld host, when not using --db-socket" },
   "db-port": { type: "int", default: 0, help: "mysqld port, when not using --db-socket" },
@@ -130,6 +135,8 @@ export interface VttabletConfig {
   bindAddress: string;
   httpPort: number;
   grpcPort: number;
+  /** framerpc port for the unary QueryService calls; 0: off. */
+  framePort: number;
   mysql: MysqlAddress;
   /** What the tablet record says about mysqld; port 0: ask mysqld. */
   mysqlHostname: string;
@@ -184,6 +191,7 @@ export function resolveConfig(values: VttabletFlagValues): VttabletConfig {
     bindAddress: values["bind-address"],
     httpPort: values.port,
     grpcPort: values["grpc-port"],
+    framePort: values["frame-port"],
     mysql,
     mysqlHostname,
     mysqlPort: values["mysql-port"] || values["db-port"],

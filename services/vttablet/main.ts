@@ -1,4 +1,5 @@
 import { parseFlags } from "../../libs/flags/index.js";
+import { FrameServer } from "../../libs/framerpc/index.js";
 import { GrpcServer } from "../../libs/grpc/index.js";
 import { quoteIdentifier } from "../../libs/mysql/sql-literal.js";
 import { QueryService } from "../../libs/proto/queryservice.js";
@@ -122,7 +123,11 @@ async function main(argv: string[]): Promise<number | undefined> {
     const desired = Tablet.fromPartial({
       alias: config.alias,
       hostname: config.hostname,
-      portMap: { vt: config.httpPort, grpc: config.grpcPort },
+      portMap: {
+        vt: config.httpPort,
+        grpc: config.grpcPort,
+        ...(config.framePort > 0 ? { frame: config.framePort } : {}),
+      },
       keyspace: config.keyspace,
       shard: config.shard,
       keyRange: shardInfo.shard.keyRange,
@@ -204,6 +209,12 @@ async function main(argv: string[]): Promise<number | undefined> {
     );
     const hosts = bindHosts(config.bindAddress);
     await listenOnFirst(hosts.grpc, (host) => grpc.listen(host, config.grpcPort));
+    // framerpc (libs/framerpc): the unary QueryService calls over plain frames, for vtgate --tablet-transport frame.
+    const frames = config.framePort > 0 ? new FrameServer(logger) : undefined;
+    if (frames) {
+      frames.addService(QueryService, tabletServer.handlers());
+      await listenOnFirst(hosts.http, (host) => frames.listen(host, config.framePort));
+    }
     addStatusSections(http, { state, health, mysqld, schema });
     http.setHealthCheck(() => (state.isMysqlReachable ? undefined : "mysqld is not reachable"));
     await listenOnFirst(hosts.http, (host) => http.listen(host, config.httpPort));
@@ -220,7 +231,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       await vreplication.close();
       await tabletServer.close(grace);
       vstreamer.close();
-      await grpc.shutdown(grace);
+      await Promise.all([grpc.shutdown(grace), frames?.shutdown(grace)]);
       await http.close();
     });
     logger.info(

@@ -1,0 +1,17 @@
+/**
+ * framerpc: a lean transport for the unary QueryService calls between vtgate and vttablet.
+ *
+ * Decision (deviation from ARCHITECTURE.md, where every RPC is gRPC): `make bench-vtgate` showed the
+ * gRPC hop dominating a point select through vtgate (grpc-js builds an HTTP/2 stream, HPACK headers,
+ * interceptor and channelz bookkeeping and several socket writes for every unary call; its CPU per call
+ * on each side is several times what the whole MySQL protocol round trip costs). framerpc carries the
+ * same generated protobuf request/response messages as length-prefixed frames over one multiplexed TCP
+ * connection per tablet (frames.ts), with the same error contract (VtError code, message, errno,
+ * SQLSTATE), deadlines and cancellation. It is opt-in: vttablet serves it when given `--frame-port`
+ * (published in the tablet record's port map as "frame") and vtgate uses it with
+ * `--tablet-transport frame`; gRPC stays the default and the contract, and streaming calls
+ * (StreamHealth, StreamExecute, VStream) always use gRPC.
+ */
+export { createFrameClient, type FrameClientHandle } from "./client.js";
+export { FrameKind, MAX_FRAME_BYTES } from "./frames.js";
+export { FrameServer } from "./server.js";

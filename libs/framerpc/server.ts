@@ -1,0 +1,140 @@
+import { createServer, type Server, type Socket } from "node:net";
+import type { Logger } from "pino";
+import type { CallContext, ServiceDefinition, ServiceHandlers } from "../grpc/index.js";
+import { Code, VtError } from "../vterrors/index.js";
+import { errorFrame, FrameKind, FrameReader, FrameWriter, parseCall, simpleFrame } from "./frames.js";
+
+type UnaryHandler = (request: unknown, context: CallContext) => Promise<unknown>;
+
+interface Method {
+  readonly handler: UnaryHandler;
+  readonly deserialize: (value: Buffer) => unknown;
+  readonly serialize: (value: unknown) => Buffer;
+}
+
+/**
+ * Serves the unary methods of generated service definitions over framerpc (see frames.ts), with the same
+ * promise handlers GrpcServer takes. Streaming methods stay on gRPC. A handler that throws becomes an
+ * error frame for that call only; a malformed stream closes that connection only.
+ */
+export class FrameServer {
+  private readonly methods = new Map<string, Method>();
+  private readonly sockets = new Set<Socket>();
+  private server: Server | undefined;
+  private boundPort: number | undefined;
+
+  constructor(private readonly logger: Logger) {}
+
+  addService<D extends ServiceDefinition>(definition: D, handlers: Partial<ServiceHandlers<D>>): void {
+    for (const [name, def] of Object.entries(definition)) {
+      const handler = handlers[name as keyof D] as UnaryHandler | undefined;
+      if (def.requestStream || def.responseStream || handler === undefined) continue;
+      this.methods.set(def.path, {
+        handler,
+        deserialize: def.requestDeserialize,
+        serialize: def.responseSerialize,
+      });
+    }
+  }
+
+  /** Listens on host:port (port 0 picks a free one) and returns the bound port. */
+  async listen(host: string, port: number): Promise<number> {
+    const server = createServer({ noDelay: true }, (socket) => this.serve(socket));
+    this.boundPort = await new Promise<number>((resolve, reject) => {
+      server.once("error", (err) =>
+        reject(new VtError(Code.UNAVAILABLE, `cannot listen on ${host}:${port}: ${err.message}`)),
+      );
+      server.listen(port, host, () => {
+        const address = server.address();
+        resolve(typeof address === "object" && address !== null ? address.port : port);
+      });
+    });
+    this.server = server;
+    return this.boundPort;
+  }
+
+  get port(): number | undefined {
+    return this.boundPort;
+  }
+
+  /** Stops accepting, lets calls in flight answer for up to `graceMs`, then closes every connection. */
+  async shutdown(graceMs = 5_000): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const timer = setTimeout(() => {
+      for (const socket of this.sockets) socket.destroy();
+    }, graceMs);
+    for (const socket of this.sockets) socket.end();
+    await closed;
+    clearTimeout(timer);
+  }
+
+  private serve(socket: Socket): void {
+    this.sockets.add(socket);
+    const reader = new FrameReader();
+    const writer = new FrameWriter(socket);
+    const inFlight = new Map<number, AbortController>();
+    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    socket.on("data", (chunk: Buffer) => {
+      try {
+        reader.push(chunk, (frame) => {
+          if (frame.kind === FrameKind.CALL) this.call(writer, frame.id, frame.body, inFlight, peer);
+          else if (frame.kind === FrameKind.CANCEL) inFlight.get(frame.id)?.abort(cancelled());
+        });
+      } catch (err) {
+        this.logger.warn({ peer, err: (err as Error).message }, "framerpc: closing connection");
+        socket.destroy();
+      }
+    });
+    socket.on("error", () => {});
+    socket.on("close", () => {
+      this.sockets.delete(socket);
+      for (const controller of inFlight.values()) controller.abort(cancelled());
+    });
+  }
+
+  private call(
+    writer: FrameWriter,
+    id: number,
+    body: Buffer,
+    inFlight: Map<number, AbortController>,
+    peer: string,
+  ): void {
+    const { timeoutMs, path, request } = parseCall(body);
+    const method = this.methods.get(path);
+    if (!method) {
+      writer.write(errorFrame(id, new VtError(Code.UNIMPLEMENTED, `${path} is not implemented`)));
+      return;
+    }
+    const controller = new AbortController();
+    inFlight.set(id, controller);
+    const context: CallContext = {
+      signal: controller.signal,
+      deadline: timeoutMs > 0 ? Date.now() + timeoutMs : undefined,
+      peer,
+    };
+    let answer: Promise<unknown>;
+    try {
+      answer = method.handler(method.deserialize(request), context);
+    } catch (err) {
+      answer = Promise.reject(err);
+    }
+    answer.then(
+      (response) => {
+        inFlight.delete(id);
+        writer.write(simpleFrame(id, FrameKind.RESPONSE, method.serialize(response)));
+      },
+      (err: unknown) => {
+        inFlight.delete(id);
+        if (err instanceof VtError) this.logger.debug({ rpc: path, err: err.message }, "rpc failed");
+        else this.logger.error({ rpc: path, err }, "rpc failed with an unexpected error");
+        writer.write(errorFrame(id, err));
+      },
+    );
+  }
+}
+
+function cancelled(): VtError {
+  return new VtError(Code.CANCELED, "the caller cancelled the call");
+}
