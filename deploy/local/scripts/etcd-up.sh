@@ -12,7 +12,7 @@ etcd --data-dir "${VTDATAROOT}/etcd/" \
   --listen-peer-urls "http://127.0.0.1:${ETCD_PEER_PORT}" \
   --initial-advertise-peer-urls "http://127.0.0.1:${ETCD_PEER_PORT}" \
   --initial-cluster "default=http://127.0.0.1:${ETCD_PEER_PORT}" \
-  >"$log" 2>&1 &
+  </dev/null >"$log" 2>&1 &
 pid=$!
 echo "$pid" >"${VTDATAROOT}/tmp/etcd.pid"
 wait_for_http etcd "http://127.0.0.1:${ETCD_PORT}/health" "$log" "$pid"

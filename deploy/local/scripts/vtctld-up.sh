@@ -13,6 +13,6 @@ vtctld ${TOPOLOGY_FLAGS} \
   --grpc-port "${VTCTLD_GRPC_PORT}" \
   --log-dir "${VTDATAROOT}/tmp" \
   --pid-file "${VTDATAROOT}/tmp/vtctld.pid" \
-  >"$log" 2>&1 &
+  </dev/null >"$log" 2>&1 &
 wait_for_http vtctld "http://${hostname}:${VTCTLD_WEB_PORT}/debug/status" "$log" "$!"
 echo "vtctld is running: http://${hostname}:${VTCTLD_WEB_PORT}/ (grpc ${VTCTLD_GRPC_PORT})"

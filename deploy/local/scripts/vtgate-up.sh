@@ -18,6 +18,6 @@ vtgate ${TOPOLOGY_FLAGS} \
   --tablet-types-to-wait PRIMARY,REPLICA \
   --mysql-auth-server-impl none \
   --pid-file "${VTDATAROOT}/tmp/vtgate.pid" \
-  >"$log" 2>&1 &
+  </dev/null >"$log" 2>&1 &
 wait_for_http vtgate "http://${hostname}:${VTGATE_WEB_PORT}/debug/status" "$log" "$!"
 echo "vtgate is up: mysql -h 127.0.0.1 -P ${VTGATE_MYSQL_PORT}"

@@ -33,5 +33,5 @@ vttablet ${TOPOLOGY_FLAGS} \
   --db-socket "${dir}/mysql.sock" \
   --mysql-port "$mysql_port" \
   --pid-file "${dir}/vttablet.pid" \
-  >"$log" 2>&1 &
+  </dev/null >"$log" 2>&1 &
 wait_for_http "vttablet ${alias}" "http://${hostname}:${port}/debug/status" "$log" "$!"
