@@ -64,6 +64,11 @@ export interface SessionReader {
   readonly serverVersion: string;
 }
 
+/** INSERTs that fill ids from a sequence set the session's last insert id (LAST_INSERT_ID()). */
+export interface InsertIdWriter {
+  setLastInsertId(id: string): void;
+}
+
 /** What SET and USE change. */
 export interface SessionWriter {
   /** Turning autocommit on commits an open transaction (as MySQL does). */
@@ -97,6 +102,7 @@ export interface TopologyReader {
 /** Everything a plan may use: the executor's cursor implements it for one statement of one session. */
 export type PlanCursor = ShardResolver &
   ShardExecutor &
+  InsertIdWriter &
   SessionReader &
   SessionWriter &
   TransactionController &

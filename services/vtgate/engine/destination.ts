@@ -35,3 +35,10 @@ export function describeDestination(destination: RouteDestination): string {
       return "None";
   }
 }
+
+/** Key-range order (`-80` before `80-`). */
+export function compareShardNames(a: string, b: string): number {
+  const sa = a.startsWith("-") ? "" : a;
+  const sb = b.startsWith("-") ? "" : b;
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}

@@ -1,5 +1,5 @@
 import type { QueryResult } from "../../../libs/proto/query.js";
-import { parse } from "../../../libs/sqlparser/index.js";
+import { canNormalize, normalize, parse } from "../../../libs/sqlparser/index.js";
 import { Code, isVtError, VtError } from "../../../libs/vterrors/index.js";
 import type { BindVars, ResultCallback } from "../engine/primitive.js";
 import { buildPlan } from "../planbuilder/builder.js";
@@ -59,8 +59,12 @@ export class Executor {
     const started = performance.now();
     let plan: Plan | undefined;
     try {
-      plan = this.plan(session, sql);
-      const result = await plan.instructions.execute(new VCursor(this.services, session, context), bindVars);
+      const planned = this.planWithValues(session, sql);
+      plan = planned.plan;
+      const result = await plan.instructions.execute(
+        new VCursor(this.services, session, context),
+        planned.bindVars ? { ...bindVars, ...planned.bindVars } : bindVars,
+      );
       this.options.stats?.statement(plan, performance.now() - started, undefined);
       return result;
     } catch (err) {
@@ -80,8 +84,13 @@ export class Executor {
     const started = performance.now();
     let plan: Plan | undefined;
     try {
-      plan = this.plan(session, sql);
-      await plan.instructions.streamExecute(new VCursor(this.services, session, context), bindVars, onResult);
+      const planned = this.planWithValues(session, sql);
+      plan = planned.plan;
+      await plan.instructions.streamExecute(
+        new VCursor(this.services, session, context),
+        planned.bindVars ? { ...bindVars, ...planned.bindVars } : bindVars,
+        onResult,
+      );
       this.options.stats?.statement(plan, performance.now() - started, undefined);
     } catch (err) {
       this.options.stats?.statement(plan, performance.now() - started, err);
@@ -91,6 +100,15 @@ export class Executor {
 
   /** The plan of `sql` for the session's target: from the cache, else parsed and built. */
   plan(session: SafeSession, sql: string): Plan {
+    return this.planWithValues(session, sql).plan;
+  }
+
+  /**
+   * The plan of `sql` and the values its normalization took out of the text. Statements on unsharded
+   * keyspaces are cached by their text; statements on sharded keyspaces are planned from the normalized
+   * statement (literals -> `:vtgN`) and cached by its text, so one plan serves every value.
+   */
+  planWithValues(session: SafeSession, sql: string): { plan: Plan; bindVars?: BindVars } {
     const topology = this.services.topology;
     const version = topology.version;
     if (version !== this.plansVersion) {
@@ -98,16 +116,28 @@ export class Executor {
       this.plansVersion = version;
     }
     const key = `${session.targetString}\u0000${sql}`;
-    const cached = this.plans.get(key);
-    if (cached) return cached;
+    const cached = this.plans.get(key, false);
+    if (cached) return { plan: cached };
+    const stmt = parse(sql);
+    const normalized = canNormalize(stmt) ? normalize(stmt, { prefix: "vtg" }) : undefined;
+    const normalizedKey = normalized ? `${session.targetString}\u0001${normalized.sql}` : undefined;
+    if (normalized && normalizedKey) {
+      const hit = this.plans.get(normalizedKey);
+      if (hit) return { plan: hit, bindVars: normalized.bindVars };
+    } else this.plans.misses++;
     const context: PlanContext = {
       vschema: topology.vschema,
       target: session.target,
       dbName: (keyspace) => topology.dbName(keyspace),
+      ...(normalized ? { normalized: normalized.statement } : {}),
     };
-    const plan = buildPlan(parse(sql), sql, context);
+    const plan = buildPlan(stmt, sql, context);
+    if (plan.normalized && normalized && normalizedKey) {
+      this.plans.set(normalizedKey, plan);
+      return { plan, bindVars: normalized.bindVars };
+    }
     this.plans.set(key, plan);
-    return plan;
+    return { plan };
   }
 
   /**

@@ -10,10 +10,11 @@ export class LruCache<V> {
     return this.map.size;
   }
 
-  get(key: string): V | undefined {
+  /** The value of `key`; a miss counts unless `countMiss` is false (a first of two lookups). */
+  get(key: string, countMiss = true): V | undefined {
     const value = this.map.get(key);
     if (value === undefined) {
-      this.misses++;
+      if (countMiss) this.misses++;
       return undefined;
     }
     this.hits++;

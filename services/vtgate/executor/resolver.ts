@@ -1,8 +1,15 @@
+import {
+  isKeyRangeShardName,
+  type KeyspaceId,
+  keyRangeContains,
+  keyRangesIntersect,
+  parseShardName,
+} from "../../../libs/key/index.js";
 import type { Target } from "../../../libs/proto/query.js";
 import type { TabletType } from "../../../libs/proto/topodata.js";
 import { Code, VtError } from "../../../libs/vterrors/index.js";
 import type { ResolvedShard } from "../engine/cursor.js";
-import type { RouteDestination } from "../engine/destination.js";
+import { compareShardNames, type RouteDestination } from "../engine/destination.js";
 
 /** Where the resolver learns a keyspace's shards and whether it is sharded. */
 export interface ShardSource {
@@ -43,15 +50,51 @@ export function resolveDestination(
       const shards = source.shardNames(keyspace);
       if (!source.isSharded(keyspace)) return [target(keyspace, unshardedShard(shards), tabletType)];
       if (destination.kind === "anyShard") return [target(keyspace, shards[0] ?? "0", tabletType)];
-      return shards.map((shard) => target(keyspace, shard, tabletType));
+      checkCoverage(keyspace, shards);
+      return [...shards].sort(compareShardNames).map((shard) => target(keyspace, shard, tabletType));
     }
-    default:
-      if (!source.isSharded(keyspace)) {
-        return [target(keyspace, unshardedShard(source.shardNames(keyspace)), tabletType)];
-      }
-      throw new VtError(
-        Code.UNIMPLEMENTED,
-        `resolving ${destination.kind} destinations of sharded keyspace ${keyspace} is not supported yet`,
-      );
+    default: {
+      const shards = source.shardNames(keyspace);
+      if (!source.isSharded(keyspace)) return [target(keyspace, unshardedShard(shards), tabletType)];
+      const ranges = shards.map((name) => ({ name, range: parseShardName(name) }));
+      const byId = (id: KeyspaceId): string => {
+        const found = ranges.find((r) => keyRangeContains(r.range, id));
+        if (!found) {
+          throw new VtError(
+            Code.UNAVAILABLE,
+            `no shard of keyspace ${keyspace} covers keyspace id ${Buffer.from(id).toString("hex")}`,
+          );
+        }
+        return found.name;
+      };
+      let names: string[];
+      if (destination.kind === "keyspaceId") names = [byId(destination.id)];
+      else if (destination.kind === "keyspaceIds") names = destination.ids.map(byId);
+      else names = ranges.filter((r) => keyRangesIntersect(r.range, destination.keyRange)).map((r) => r.name);
+      const unique = [...new Set(names)].sort(compareShardNames);
+      return unique.map((shard) => target(keyspace, shard, tabletType));
+    }
   }
+}
+
+/**
+ * A scatter must reach every key: refuses (UNAVAILABLE) when the known shards leave a gap, so a shard
+ * without a visible tablet never silently drops its rows from a result.
+ */
+function checkCoverage(keyspace: string, shards: readonly string[]): void {
+  const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+  const ranges = shards
+    .filter((s) => isKeyRangeShardName(s))
+    .map((s) => parseShardName(s))
+    .sort((a, b) => (hex(a.start) < hex(b.start) ? -1 : 1));
+  let at = "";
+  for (const r of ranges) {
+    if (hex(r.start).replace(/0+$/, "") !== at.replace(/0+$/, "")) break;
+    at = hex(r.end);
+    if (at === "") return;
+  }
+  throw new VtError(
+    Code.UNAVAILABLE,
+    `keyspace ${keyspace}: the shards with tablets (${shards.join(", ")}) do not cover the whole key range`,
+  );
 }

@@ -207,6 +207,10 @@ export class VCursor implements PlanCursor {
     return this.session.proto.userDefinedVariables[name];
   }
 
+  setLastInsertId(id: string): void {
+    this.session.lastInsertId = id;
+  }
+
   // SessionWriter
 
   async setAutocommit(on: boolean): Promise<void> {

@@ -1,6 +1,11 @@
 import { tabletTypeName } from "../../../libs/discovery/index.js";
 import { TabletType } from "../../../libs/proto/topodata.js";
-import { type Statement, type StatementVisitor, visitStatement } from "../../../libs/sqlparser/index.js";
+import {
+  format,
+  type Statement,
+  type StatementVisitor,
+  visitStatement,
+} from "../../../libs/sqlparser/index.js";
 import type { PlanCursor } from "../engine/cursor.js";
 import { ALL_SHARDS, destinationShard } from "../engine/destination.js";
 import type { Primitive } from "../engine/primitive.js";
@@ -8,6 +13,7 @@ import { SavepointStatement } from "../engine/savepoint.js";
 import { Send } from "../engine/send.js";
 import { TransactionStatement } from "../engine/transaction.js";
 import { UseTarget } from "../engine/use-target.js";
+import { VExplainPlan } from "../engine/vexplain.js";
 import type { PlanContext } from "./context.js";
 import { unsupported, writeToReplica } from "./errors.js";
 import { planLocalSelect } from "./local-select.js";
@@ -22,6 +28,7 @@ import {
   tableRewrite,
 } from "./route-planner.js";
 import { planSet, planSetTransaction } from "./set.js";
+import { planSharded } from "./sharded/index.js";
 import { planShow } from "./show.js";
 import { collectTables } from "./tables.js";
 
@@ -55,6 +62,14 @@ function routeStatement(
   }
   const { tables, cteNames } = collectTables(tablesOf);
   const resolved = resolveTables(ctx, tables, cteNames, { tabletType: ctx.target.tabletType });
+  if (resolved.keyspace?.sharded) {
+    if (statementType === "EXPLAIN") throw unsupported("EXPLAIN on a sharded keyspace: use vexplain plan");
+    const stmt = ctx.normalized ?? tablesOf;
+    return {
+      ...plan(statementType, resolved.keyspace.name, planSharded(ctx, stmt, resolved.keyspace, resolved)),
+      normalized: ctx.normalized !== undefined,
+    };
+  }
   const rw: SqlRewrite = {
     ...tableRewrite(ctx, resolved, true),
     ...(resolved.systemSchema ? { keyspaceLiterals: keyspaceLiterals(ctx) } : {}),
@@ -73,6 +88,17 @@ function routeStatement(
       renameSchemas: resolved.systemSchema,
     }),
   );
+}
+
+/** `vexplain plan <query>` / `explain format=vitess <query>`: the plan of the query, as JSON. */
+function vexplain(ctx: PlanContext, stmt: Statement, type: string): Plan {
+  if (type !== "plan") throw unsupported(`VEXPLAIN ${type.toUpperCase()}`);
+  const { normalized: _, ...rest } = ctx;
+  const inner = buildPlan(stmt, format(stmt), ctx.normalized ? { ...rest, normalized: stmt } : rest);
+  return {
+    ...plan("EXPLAIN", inner.keyspace, new VExplainPlan(inner.instructions)),
+    normalized: ctx.normalized !== undefined,
+  };
 }
 
 /** DDL: to the PRIMARY of every shard of the keyspace of its tables (or the session's keyspace). */
@@ -154,12 +180,13 @@ export function buildPlan(stmt: Statement, sql: string, ctx: PlanContext): Plan 
       return plan("SHOW", shown.keyspace, shown.instructions);
     },
     Explain: (s) => {
-      if (s.format === "vitess" || s.format === "vtexplain")
-        throw unsupported(`EXPLAIN FORMAT=${s.format.toUpperCase()}`);
+      if (s.format === "vitess") return vexplain(ctx, s.statement, "plan");
+      if (s.format === "vtexplain") throw unsupported(`EXPLAIN FORMAT=${s.format.toUpperCase()}`);
       return routeStatement(ctx, s.statement, sql, "EXPLAIN", false);
     },
-    VExplain: () => {
-      throw unsupported("VEXPLAIN");
+    VExplain: (s) => {
+      const inner = ctx.normalized?.kind === "VExplain" ? ctx.normalized.statement : s.statement;
+      return vexplain(ctx, inner, s.type);
     },
     CreateTable: ddlOf,
     CreateIndex: ddlOf,

@@ -1,3 +1,4 @@
+import type { Statement } from "../../../libs/sqlparser/index.js";
 import type { VSchema } from "../../../libs/vschema/index.js";
 import type { SessionTarget } from "../session/target.js";
 
@@ -7,4 +8,9 @@ export interface PlanContext {
   readonly target: SessionTarget;
   /** The database a keyspace's tablets use: `vt_<keyspace>`, or their db_name_override. */
   dbName(keyspace: string): string;
+  /**
+   * The statement with its literals as bind variables (the executor's normalizer): statements on sharded
+   * keyspaces are planned from it, so their plan serves every value and is cached by the normalized text.
+   */
+  readonly normalized?: Statement;
 }

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { parse } from "../../../libs/sqlparser/index.js";
+import { canNormalize, normalize, parse } from "../../../libs/sqlparser/index.js";
 import { createDefaultVindexRegistry } from "../../../libs/vindexes/index.js";
 import { buildVSchema, parseSrvVSchema } from "../../../libs/vschema/index.js";
 import { parseTarget } from "../session/target.js";
@@ -25,34 +25,48 @@ interface Case {
   plan: unknown;
 }
 
-const vschema = buildVSchema(
-  parseSrvVSchema(JSON.parse(readFileSync(join(HERE, "testdata/vschema.json"), "utf8"))),
-  createDefaultVindexRegistry(),
-);
+function loadVSchema(file: string) {
+  return buildVSchema(
+    parseSrvVSchema(JSON.parse(readFileSync(join(HERE, "testdata", file), "utf8"))),
+    createDefaultVindexRegistry(),
+  );
+}
 
-function planFor(c: Case): unknown {
-  const ctx: PlanContext = { vschema, target: parseTarget(c.target ?? ""), dbName: (ks) => `vt_${ks}` };
+const VSCHEMAS = { unsharded: loadVSchema("vschema.json"), sharded: loadVSchema("sharded_vschema.json") };
+
+/** Plans as the executor does: statements are normalized (literals -> :vtgN) for the sharded planner. */
+function planFor(c: Case, which: keyof typeof VSCHEMAS): unknown {
+  const stmt = parse(c.query);
+  const ctx: PlanContext = {
+    vschema: VSCHEMAS[which],
+    target: parseTarget(c.target ?? ""),
+    dbName: (ks) => `vt_${ks}`,
+    ...(canNormalize(stmt) ? { normalized: normalize(stmt, { prefix: "vtg" }).statement } : {}),
+  };
   try {
-    return describePlan(buildPlan(parse(c.query), c.query, ctx));
+    return describePlan(buildPlan(stmt, c.query, ctx));
   } catch (err) {
     return { error: err instanceof Error ? err.message : String(err) };
   }
 }
 
-for (const file of ["unsharded_cases.json"]) {
+for (const [file, which] of [
+  ["unsharded_cases.json", "unsharded"],
+  ["sharded_cases.json", "sharded"],
+] as const) {
   const path = join(HERE, "testdata", file);
   const cases = JSON.parse(readFileSync(path, "utf8")) as Case[];
   describe(`plans: ${file}`, () => {
     if (UPDATE) {
       it("updates the golden file", () => {
-        const updated = cases.map((c) => ({ ...c, plan: planFor(c) }));
+        const updated = cases.map((c) => ({ ...c, plan: planFor(c, which) }));
         writeFileSync(path, `${JSON.stringify(updated, null, 2)}\n`);
       });
       return;
     }
     for (const c of cases) {
       it(c.comment, () => {
-        expect(planFor(c)).toEqual(c.plan);
+        expect(planFor(c, which)).toEqual(c.plan);
       });
     }
   });

@@ -23,6 +23,8 @@ export interface Plan {
   /** The keyspace it routes to ("" when it needs none); a metrics label. */
   readonly keyspace: string;
   readonly instructions: Primitive<PlanCursor>;
+  /** Planned from the normalized statement (ctx.normalized): cached by the normalized text. */
+  readonly normalized?: boolean;
 }
 
 export function describePlan(plan: Plan): PlanDescription & { statementType: StatementType } {

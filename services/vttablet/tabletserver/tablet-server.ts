@@ -21,6 +21,7 @@ import { InFlight } from "./in-flight.js";
 import { TabletServerMetrics } from "./metrics.js";
 import { QueryEngine, type RunOptions } from "./query-engine.js";
 import { queryServiceHandlers } from "./query-service.js";
+import { parseNextValues, SequenceCache } from "./sequences.js";
 import { classifyStatement, type StatementKind } from "./statement-kind.js";
 import { aliasString, checkTarget, notServingError, targetString } from "./target-check.js";
 
@@ -69,6 +70,20 @@ export class TabletServer {
   private opening: Promise<void> | undefined;
   private state: ServingState;
   private replication: ReplicationHealth = { lagSeconds: 0 };
+  /** `select next N values from <sequence table>`, served from memory (sequences.ts). */
+  private readonly sequences = new SequenceCache(async (fn) => {
+    const txId = await this.engine.begin(undefined);
+    try {
+      const out = await fn((sql) =>
+        this.engine.execute(sql, classifyStatement(sql), txId, this.runOptions(undefined, {})),
+      );
+      await this.engine.commit(txId);
+      return out;
+    } catch (err) {
+      await this.engine.rollback(txId).catch(() => undefined);
+      throw err;
+    }
+  });
 
   constructor(
     private readonly config: TabletServerConfig,
@@ -130,6 +145,7 @@ export class TabletServer {
     };
     const wasPrimary = previous.serving && previous.target.tabletType === TabletType.PRIMARY;
     const isPrimary = state.serving && state.target.tabletType === TabletType.PRIMARY;
+    if (!isPrimary) this.sequences.reset();
     if (wasPrimary && !isPrimary && this.engine.openTransactions > 0) {
       const reason = `the tablet changed to ${targetString(state.target)}${state.serving ? "" : " not serving"}`;
       void this.engine.rollbackAll(reason);
@@ -205,6 +221,8 @@ export class TabletServer {
   ): Promise<QueryResult> {
     return this.call({ inTransaction: transactionId !== 0 }, target, async () => {
       const { sql, kind } = this.prepare(query);
+      const next = parseNextValues(sql);
+      if (next) return this.sequences.next(next.table, next.count, this.isPrimaryNow());
       const started = process.hrtime.bigint();
       try {
         return await this.engine.execute(sql, kind, transactionId, this.runOptions(options, context));
@@ -227,6 +245,11 @@ export class TabletServer {
     let kind: StatementKind | undefined;
     try {
       const prepared = this.prepare(query);
+      const next = parseNextValues(prepared.sql);
+      if (next) {
+        yield await this.sequences.next(next.table, next.count, this.isPrimaryNow());
+        return;
+      }
       kind = prepared.kind;
       yield* this.engine.stream(
         prepared.sql,
@@ -267,6 +290,10 @@ export class TabletServer {
   }
 
   // ---- internals ----
+
+  private isPrimaryNow(): boolean {
+    return this.isServing() && this.state.target.tabletType === TabletType.PRIMARY;
+  }
 
   private isServing(): boolean {
     return this.lifecycle === "open" && this.state.serving;
