@@ -35,7 +35,11 @@ function contextOf(call: AnyCall): CallContext {
  * becomes a status for that call only: the daemon never crashes on a request.
  */
 export class GrpcServer {
-  private readonly server = new Server({ "grpc.max_receive_message_length": 64 * 1024 * 1024 });
+  private readonly server = new Server({
+    "grpc.max_receive_message_length": 64 * 1024 * 1024,
+    // channelz call tracing costs on every call and nothing reads it.
+    "grpc.enable_channelz": 0,
+  });
   private boundPort: number | undefined;
 
   constructor(private readonly logger: Logger) {}
