@@ -129,12 +129,27 @@ export class FrameWriter {
 
   write(frame: Buffer): void {
     if (this.socket.destroyed) return;
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      setImmediate(this.flush);
-    }
+    this.cork();
     this.socket.write(frame);
+  }
+
+  /** Writes a frame of `kind` around `payload` without copying the payload (the writev gathers both). */
+  writeFrame(id: number, kind: FrameKind, payload: Uint8Array): void {
+    if (this.socket.destroyed) return;
+    const header = Buffer.allocUnsafe(HEADER);
+    header.writeUInt32BE(HEADER - 4 + payload.length, 0);
+    header.writeUInt32BE(id, 4);
+    header[8] = kind;
+    this.cork();
+    this.socket.write(header);
+    this.socket.write(payload);
+  }
+
+  private cork(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.socket.cork();
+    setImmediate(this.flush);
   }
 
   private readonly flush = (): void => {

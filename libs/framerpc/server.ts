@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import type { Logger } from "pino";
 import type { CallContext, ServiceDefinition, ServiceHandlers } from "../grpc/index.js";
 import { Code, VtError } from "../vterrors/index.js";
-import { errorFrame, FrameKind, FrameReader, FrameWriter, parseCall, simpleFrame } from "./frames.js";
+import { errorFrame, FrameKind, FrameReader, FrameWriter, parseCall } from "./frames.js";
 
 type UnaryHandler = (request: unknown, context: CallContext) => Promise<unknown>;
 
@@ -123,7 +123,7 @@ export class FrameServer {
     answer.then(
       (response) => {
         inFlight.delete(id);
-        writer.write(simpleFrame(id, FrameKind.RESPONSE, method.serialize(response)));
+        writer.writeFrame(id, FrameKind.RESPONSE, method.serialize(response));
       },
       (err: unknown) => {
         inFlight.delete(id);
