@@ -23,7 +23,10 @@ function contextOf(callerId: CallerID | undefined, call: CallContext): ExecConte
  * ids), so vtgate keeps no per-client state. Execute returns a statement's error inside the response
  * with the updated session, as Vitess does; StreamExecute fails the stream and ends with the session.
  */
-export function vitessServiceHandlers(executor: Executor): ServiceHandlers<typeof VitessService> {
+export function vitessServiceHandlers(
+  executor: Executor,
+  vstream?: ServiceHandlers<typeof VitessService>["vStream"],
+): ServiceHandlers<typeof VitessService> {
   return {
     execute: async (request, call) => {
       const session = sessionOf(request.session);
@@ -58,10 +61,12 @@ export function vitessServiceHandlers(executor: Executor): ServiceHandlers<typeo
 
     streamExecute: (request, call) => streamExecute(executor, request, call),
 
-    // biome-ignore lint/correctness/useYield: fails before its first message.
-    vStream: async function* () {
-      throw new VtError(Code.UNIMPLEMENTED, "VStream through vtgate is not supported yet");
-    },
+    vStream:
+      vstream ??
+      // biome-ignore lint/correctness/useYield: fails before its first message.
+      async function* () {
+        throw new VtError(Code.UNIMPLEMENTED, "VStream through vtgate is not supported yet");
+      },
   };
 }
 

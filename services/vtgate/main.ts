@@ -24,7 +24,7 @@ import {
   shutdown,
   writePidFile,
 } from "../../libs/servenv/index.js";
-import { openTopoServerFromFlags } from "../../libs/topo/index.js";
+import { getSrvKeyspace, openTopoServerFromFlags } from "../../libs/topo/index.js";
 import { createDefaultVindexRegistry } from "../../libs/vindexes/index.js";
 import { errorMessage } from "../../libs/vterrors/index.js";
 import { Executor } from "./executor/executor.js";
@@ -34,9 +34,11 @@ import { TabletGateway } from "./gateway/tablet-gateway.js";
 import { vitessServiceHandlers } from "./grpc-service.js";
 import { VtgateMetrics } from "./metrics.js";
 import { VtgateMysqlHandler } from "./mysql-handler.js";
+import { SrvKeyspacePoller } from "./srvtopo/srv-keyspaces.js";
 import { SrvVSchemaWatcher } from "./srvtopo/srv-vschema-watcher.js";
 import { TopologyView } from "./srvtopo/topology-view.js";
 import { addStatusSections } from "./status.js";
+import { TabletStreamSource, vStreamHandler } from "./vstream/index.js";
 
 const SHUTDOWN_GRACE_MS = 5_000;
 
@@ -162,6 +164,12 @@ async function main(argv: string[]): Promise<number | undefined> {
     });
     onShutdown(() => srvVSchema.stop());
     await srvVSchema.start();
+    const srvKeyspaces = new SrvKeyspacePoller(ts, config.cell, (p) => topology.setPartitions(p), {
+      intervalMs: 1000,
+      logger,
+    });
+    onShutdown(() => srvKeyspaces.stop());
+    await srvKeyspaces.start();
 
     const http = new DaemonHttpServer("vtgate", logger);
     const metrics = new VtgateMetrics(http.metrics, healthCheck);
@@ -193,7 +201,17 @@ async function main(argv: string[]): Promise<number | undefined> {
     let grpc: GrpcServer | undefined;
     if (values["grpc-port"] > 0) {
       grpc = new GrpcServer(logger);
-      grpc.addService(VitessService, vitessServiceHandlers(executor));
+      const streams = new TabletStreamSource(healthCheck);
+      onShutdown(() => streams.close());
+      const vstreamDeps = {
+        source: streams,
+        readSrvKeyspace: (keyspace: string) => getSrvKeyspace(ts, config.cell, keyspace),
+        logger,
+      };
+      grpc.addService(
+        VitessService,
+        vitessServiceHandlers(executor, (request, call) => vStreamHandler(vstreamDeps, request, call)),
+      );
       await listenOnFirst(hosts.grpc, (host) => (grpc as GrpcServer).listen(host, values["grpc-port"]));
     }
 
