@@ -15,6 +15,7 @@ import { shardHandlers } from "./shards.js";
 import { tabletHandlers } from "./tablets.js";
 import type { TabletManagerClientFactory } from "./tmclient.js";
 import { vschemaHandlers } from "./vschema.js";
+import { workflowHandlers } from "./workflow/handlers.js";
 
 export interface VtctldServiceOptions {
   ts: TopoServer;
@@ -39,6 +40,7 @@ const GROUPS = [
   validateSchemaHandlers,
   copySchemaHandlers,
   vschemaHandlers,
+  workflowHandlers,
 ] as const;
 
 /**

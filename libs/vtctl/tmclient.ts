@@ -33,6 +33,13 @@ export type TabletManagerClient = Pick<
   | "undoDemotePrimary"
   | "promoteReplica"
   | "setReplicationSource"
+  | "vReplicationExec"
+  | "vReplicationWaitForPos"
+  | "createVReplicationWorkflow"
+  | "readVReplicationWorkflow"
+  | "readVReplicationWorkflows"
+  | "updateVReplicationWorkflow"
+  | "deleteVReplicationWorkflow"
 >;
 
 export type TabletManagerMethod = keyof TabletManagerClient;

@@ -42,6 +42,13 @@ const METHODS: readonly TabletManagerMethod[] = [
   "undoDemotePrimary",
   "promoteReplica",
   "setReplicationSource",
+  "vReplicationExec",
+  "vReplicationWaitForPos",
+  "createVReplicationWorkflow",
+  "readVReplicationWorkflow",
+  "readVReplicationWorkflows",
+  "updateVReplicationWorkflow",
+  "deleteVReplicationWorkflow",
 ];
 
 /**

@@ -1,0 +1,38 @@
+import { requireName } from "../common.js";
+import type { VtctldHandlers, VtctlEnv } from "../env.js";
+import { workflowDelete } from "./cancel.js";
+import { moveTablesComplete } from "./complete.js";
+import { moveTablesCreate } from "./create.js";
+import { loadWorkflow, shardPrimaries } from "./load.js";
+import { getWorkflows } from "./show.js";
+import { workflowStatus } from "./status.js";
+import { workflowSwitchTraffic } from "./switch-traffic.js";
+import { workflowUpdate } from "./update.js";
+
+type WorkflowHandlers = Pick<
+  VtctldHandlers,
+  | "moveTablesCreate"
+  | "moveTablesComplete"
+  | "getWorkflows"
+  | "workflowDelete"
+  | "workflowStatus"
+  | "workflowSwitchTraffic"
+  | "workflowUpdate"
+>;
+
+/** The VReplication workflow RPCs: MoveTables create/complete, GetWorkflows, WorkflowStatus/SwitchTraffic/Update/Delete. */
+export function workflowHandlers(env: VtctlEnv): WorkflowHandlers {
+  return {
+    moveTablesCreate: (request) => moveTablesCreate(env, request),
+    moveTablesComplete: (request) => moveTablesComplete(env, request),
+    getWorkflows: (request) => getWorkflows(env, request),
+    workflowDelete: (request) => workflowDelete(env, request),
+    async workflowStatus(request) {
+      const info = await loadWorkflow(env, requireName("keyspace", request.keyspace), request.workflow);
+      const sources = await shardPrimaries(env, info.sourceKeyspace).catch(() => []);
+      return workflowStatus(env, info, sources[0]?.primary);
+    },
+    workflowSwitchTraffic: (request) => workflowSwitchTraffic(env, request),
+    workflowUpdate: (request) => workflowUpdate(env, request),
+  };
+}
