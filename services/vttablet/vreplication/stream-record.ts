@@ -54,7 +54,8 @@ export const STREAM_COLUMNS =
 export function streamRecords(result: QueryResult): StreamRecord[] {
   return rowsAsStrings(result).map((row) => {
     const text = (i: number) => row[i] ?? "";
-    const num = (i: number) => Number(row[i] ?? 0);
+    // int64 columns hold Vitess's "no limit" 9223372036854775807: kept within what a number carries exactly.
+    const num = (i: number) => Math.min(Number(row[i] ?? 0), Number.MAX_SAFE_INTEGER);
     return {
       id: num(0),
       workflow: text(1),
