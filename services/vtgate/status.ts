@@ -76,11 +76,16 @@ export function addStatusSections(http: DaemonHttpServer, sources: StatusSources
         escapeHtml(ks.keyspace.name),
         ks.keyspace.sharded ? "yes" : "no",
         escapeHtml(sources.topology.shardNames(ks.keyspace.name).join(", ")),
+        escapeHtml(
+          [...sources.topology.partitionsOf(ks.keyspace.name)]
+            .map(([type, shards]) => `${tabletTypeName(type)}: ${shards.join(" ")}`)
+            .join("; ") || "(no SrvKeyspace)",
+        ),
         String(ks.tables.size),
         escapeHtml(ks.errors.map((e) => `${e.path}: ${e.error.message}`).join("; ")),
       ]);
       return (
-        htmlTable(["Keyspace", "Sharded", "Shards", "Tables", "VSchema errors"], rows) +
+        htmlTable(["Keyspace", "Sharded", "Shards", "Partitions", "Tables", "VSchema errors"], rows) +
         `<p>routing rules: ${vschema.routingRules.size}</p>`
       );
     },

@@ -1,4 +1,5 @@
 import type { TabletHealth } from "../../../libs/discovery/index.js";
+import type { TabletType } from "../../../libs/proto/topodata.js";
 import type { VSchema } from "../../../libs/vschema/index.js";
 import type { QueryGateway } from "../gateway/query-gateway.js";
 
@@ -15,7 +16,8 @@ export interface TopologySource {
   /** Moves whenever the VSchema is rebuilt: cached plans are dropped. */
   readonly version: number;
   keyspaceNames(): readonly string[];
-  shardNames(keyspace: string): readonly string[];
+  /** The shards serving `tabletType` (default PRIMARY) of a keyspace. */
+  shardNames(keyspace: string, tabletType?: TabletType): readonly string[];
   dbName(keyspace: string): string;
   tablets(): readonly TabletHealth[];
 }

@@ -70,11 +70,12 @@ export class VCursor implements PlanCursor {
     checkKeyspaceAccess(this.context, keyspace);
     const ks = this.services.topology.vschema.keyspaces.get(keyspace);
     if (!ks) throw unknownDatabase(keyspace);
+    const type = tabletType ?? this.session.target.tabletType;
     return resolveDestination(
-      { shardNames: (k) => this.services.topology.shardNames(k), isSharded: () => ks.keyspace.sharded },
+      { shardNames: (k) => this.services.topology.shardNames(k, type), isSharded: () => ks.keyspace.sharded },
       keyspace,
       destination,
-      tabletType ?? this.session.target.tabletType,
+      type,
     );
   }
 

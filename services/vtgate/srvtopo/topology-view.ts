@@ -1,8 +1,10 @@
 import type { Logger } from "pino";
 import type { HealthCheck, TabletHealth } from "../../../libs/discovery/index.js";
+import { TabletType } from "../../../libs/proto/topodata.js";
 import { Keyspace, type SrvVSchema } from "../../../libs/proto/vschema.js";
 import type { VindexRegistry } from "../../../libs/vindexes/index.js";
 import { buildVSchema, type VSchema } from "../../../libs/vschema/index.js";
+import type { KeyspacePartitions } from "./srv-keyspaces.js";
 
 const EMPTY: SrvVSchema = {
   keyspaces: {},
@@ -24,6 +26,7 @@ export class TopologyView {
   private builtVersion = 0;
   private readonly tabletKeyspaces = new Set<string>();
   private shardCache = new Map<string, string[]>();
+  private partitions: KeyspacePartitions = new Map();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -79,8 +82,23 @@ export class TopologyView {
     return [...this.vschema.keyspaces.keys()];
   }
 
-  /** The shards of a keyspace that have tablets, sorted; ["0"] when none is known yet. */
-  shardNames(keyspace: string): string[] {
+  /** New SrvKeyspace partitions (srv-keyspaces.ts). */
+  setPartitions(partitions: KeyspacePartitions): void {
+    this.partitions = partitions;
+  }
+
+  /** The shards serving each tablet type of a keyspace, from its SrvKeyspace (empty when not built). */
+  partitionsOf(keyspace: string): ReadonlyMap<TabletType, readonly string[]> {
+    return this.partitions.get(keyspace) ?? new Map();
+  }
+
+  /**
+   * The shards of a keyspace: its SrvKeyspace partition for the tablet type (default PRIMARY) when the
+   * keyspace has one, else the shards that have tablets, sorted; ["0"] when none is known yet.
+   */
+  shardNames(keyspace: string, tabletType: TabletType = TabletType.PRIMARY): readonly string[] {
+    const partition = this.partitions.get(keyspace)?.get(tabletType);
+    if (partition && partition.length > 0) return partition;
     let names = this.shardCache.get(keyspace);
     if (!names) {
       const shards = new Set<string>();
