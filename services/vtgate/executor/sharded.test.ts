@@ -217,4 +217,26 @@ describe("Executor: sharded keyspace customer (-80, 80-)", () => {
       /multi-shard commit failed on customer\/80- \(committed: customer\/-80; rolled back: none\): .*tablet went away/,
     );
   });
+
+  it("answers a vindex function at vtgate: keyspace id, its hex, the shard and its range", async () => {
+    const session = await setup();
+    const r = await sb.run(
+      session,
+      "select id, keyspace_id, hex_keyspace_id, range_start, range_end, shard from hash where id in (1, 4)",
+    );
+    const rows = rowsAsStrings(r);
+    expect(rows.map((row) => [row[0], row[2], row[5]])).toEqual([
+      ["1", "166b40b44aba4bd6", "-80"],
+      ["4", "d2fd8867d50d2dfe", "80-"],
+    ]);
+    expect(r.fields.map((f) => f.name)).toEqual([
+      "id",
+      "keyspace_id",
+      "hex_keyspace_id",
+      "range_start",
+      "range_end",
+      "shard",
+    ]);
+    expect(sb.tablet(200).queries()).toEqual([]);
+  });
 });

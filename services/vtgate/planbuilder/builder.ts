@@ -29,6 +29,7 @@ import {
 } from "./route-planner.js";
 import { planSet, planSetTransaction } from "./set.js";
 import { planSharded } from "./sharded/index.js";
+import { planVindexFunc } from "./sharded/vindex-func.js";
 import { planShow } from "./show.js";
 import { collectTables } from "./tables.js";
 
@@ -59,6 +60,14 @@ function routeStatement(
       keyspace.name,
       buildRoute(ctx, keyspace, rewritten.sql, { isDML, sessionBindVars: rewritten.sessionBindVars }),
     );
+  }
+  if (tablesOf.kind === "Select") {
+    const vindexFunc = planVindexFunc(ctx, ctx.normalized?.kind === "Select" ? ctx.normalized : tablesOf);
+    if (vindexFunc)
+      return {
+        ...plan(statementType, vindexFunc.keyspace, vindexFunc),
+        normalized: ctx.normalized !== undefined,
+      };
   }
   const { tables, cteNames } = collectTables(tablesOf);
   const resolved = resolveTables(ctx, tables, cteNames, { tabletType: ctx.target.tabletType });
