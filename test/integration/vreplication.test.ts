@@ -82,7 +82,7 @@ function moveTablesSource(tables: string[]): BinlogSource {
   });
 }
 
-async function createWorkflow(workflow: string, tables: string[]): Promise<void> {
+async function createWorkflow(workflow: string, tables: string[], deferSecondaryKeys = false): Promise<void> {
   await tm.rpc.createVReplicationWorkflow({
     workflow,
     binlogSource: [moveTablesSource(tables)],
@@ -91,7 +91,7 @@ async function createWorkflow(workflow: string, tables: string[]): Promise<void>
     tabletSelectionPreference: 0,
     workflowType: 1,
     workflowSubType: 0,
-    deferSecondaryKeys: false,
+    deferSecondaryKeys,
     autoStart: true,
     stopAfterCopy: false,
     options: "",
@@ -193,15 +193,20 @@ describe("VReplication between two vttablets", () => {
     expect(logs).toContainEqual({ type: "State Changed", state: "Running" });
   });
 
-  it(`copies a ${BIG_ROWS}-row table (prints rows/s)`, async () => {
+  it(`copies a ${BIG_ROWS}-row table with --defer-secondary-keys (prints rows/s)`, async () => {
     const started = Date.now();
-    await createWorkflow("bigcopy", ["big"]);
+    await createWorkflow("bigcopy", ["big"], true);
+    expect((await readWorkflow("bigcopy")).deferSecondaryKeys).toBe(true);
     await waitForState("bigcopy", VReplicationWorkflowState.Running);
     const seconds = (Date.now() - started) / 1000;
     const rate = Math.round(BIG_ROWS / seconds);
     process.stdout.write(`vreplication copy: ${BIG_ROWS} rows in ${seconds.toFixed(1)} s = ${rate} rows/s\n`);
     await caughtUp("bigcopy");
     expect(await checksum(targetDb, "big")).toBe(await checksum(sourceDb, "big"));
+    const [keys] = await targetDb.query("SHOW INDEX FROM big WHERE Key_name = 'name_idx'");
+    expect((keys as unknown[]).length).toBe(1);
+    const [actions] = await targetDb.query("SELECT * FROM _vt.post_copy_action");
+    expect(actions).toEqual([]);
     await tm.rpc.deleteVReplicationWorkflow({ workflow: "bigcopy" });
     expect((await readWorkflow("bigcopy")).streams).toEqual([]);
   });
@@ -234,6 +239,44 @@ describe("VReplication between two vttablets", () => {
     await sourceDb.query("INSERT INTO customer (customer_id, email) VALUES (900002, 'after-restart@x')");
     await caughtUp("commerce2customer");
     await expectSameRows("customer", "customer_id");
+  });
+
+  it("UpdateVReplicationWorkflow stops and starts a stream; a killed source tablet is retried", async () => {
+    const update = (state: VReplicationWorkflowState) =>
+      tm.rpc.updateVReplicationWorkflow({
+        workflow: "commerce2customer",
+        cells: [],
+        tabletTypes: [],
+        state,
+        shards: [],
+        configOverrides: {},
+        filterRules: [],
+      });
+    await update(VReplicationWorkflowState.Stopped);
+    await waitForState("commerce2customer", VReplicationWorkflowState.Stopped);
+    await sourceDb.query("INSERT INTO customer (customer_id, email) VALUES (900010, 'while stopped')");
+    await sleep(1_000);
+    const [missing] = await targetDb.query("SELECT * FROM customer WHERE customer_id = 900010");
+    expect(missing).toEqual([]);
+    await update(VReplicationWorkflowState.Running);
+    await waitForState("commerce2customer", VReplicationWorkflowState.Running);
+    await caughtUp("commerce2customer");
+    await expectSameRows("customer", "customer_id");
+
+    const sourceTablet = source.tablets[0]!;
+    await sourceTablet.process.stop({ signal: "SIGKILL" });
+    await sourceDb.query("INSERT INTO customer (customer_id, email) VALUES (900011, 'source tablet down')");
+    await waitFor(
+      "the stream to report its retries",
+      async () => (await readWorkflow("commerce2customer")).streams[0]?.message.startsWith("retrying"),
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+    await sourceTablet.restart();
+    await caughtUp("commerce2customer");
+    await expectSameRows("customer", "customer_id");
+    expect((await readWorkflow("commerce2customer")).streams[0]?.state).toBe(
+      VReplicationWorkflowState.Running,
+    );
   });
 
   it("goes to Error with MySQL's 1236 message when the source no longer has the position", async () => {

@@ -189,7 +189,11 @@ export class StreamController {
     }
     if (copying || record.state === StreamState.Copying) {
       if (record.state !== StreamState.Copying) record = await this.setState(db, StreamState.Copying, "");
-      while (await copyCycle(context, { copyPhaseMs: this.deps.options.copyPhaseMs })) {
+      const copyOptions = {
+        copyPhaseMs: this.deps.options.copyPhaseMs,
+        deferSecondaryKeys: record.deferSecondaryKeys,
+      };
+      while (await copyCycle(context, copyOptions)) {
         if (this.stopped) return;
       }
       if (source.stopAfterCopy) {

@@ -9,6 +9,7 @@ import {
   type TableCopyState,
 } from "./copy-state.js";
 import { type PlayContext, play } from "./player.js";
+import { deferSecondaryKeys, runPostCopyActions } from "./secondary-keys.js";
 import { readStream } from "./stream-record.js";
 import { buildApplyPlan, insertSql, type TableRoute } from "./table-plan.js";
 
@@ -30,6 +31,8 @@ const MAX_ROWS_PER_INSERT = 2_000;
 export interface CopyOptions {
   /** How long one table copy runs before it pauses for a catch-up (Vitess's copy_phase_duration). */
   readonly copyPhaseMs: number;
+  /** `--defer-secondary-keys`: drop a table's non-unique secondary keys before its copy, add them after. */
+  readonly deferSecondaryKeys?: boolean;
 }
 
 /**
@@ -74,6 +77,8 @@ async function copyTable(
     lastpk: lastpk === null ? undefined : lastPkQueryResult(lastpk),
   });
   const where = `vrepl_id = ${context.id} and table_name = ${quoteString(route.target)}`;
+  if (lastpk === null && options.deferSecondaryKeys)
+    await deferSecondaryKeys(context.db, context.id, route.target);
   let plan: ReturnType<typeof buildApplyPlan> | undefined;
   let pkFields: LastPk["fields"] = [];
   let finished = false;
@@ -117,6 +122,7 @@ async function copyTable(
     controller.abort();
   }
   if (finished) {
+    await runPostCopyActions(context.db, context.id, route.target);
     await context.db.execute(`delete from _vt.copy_state where ${where}`);
     copyState.delete(route.target);
     context.logger.info({ table: route.target }, "vreplication table copied");

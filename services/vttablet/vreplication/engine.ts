@@ -159,6 +159,7 @@ export class VReplicationEngine {
         if (statement.kind === "Delete") {
           if (ids.length > 0) {
             await db.execute(`delete from _vt.copy_state where vrepl_id in (${ids.join(", ")})`);
+            await db.execute(`delete from _vt.post_copy_action where vrepl_id in (${ids.join(", ")})`);
           }
         } else {
           for (const id of ids) await this.restart(db, id);

@@ -52,8 +52,19 @@ export const CREATE_VREPLICATION_LOG = `CREATE TABLE IF NOT EXISTS _vt.vreplicat
   PRIMARY KEY (id)
 ) ENGINE=InnoDB`;
 
+/** Actions to run when a table's copy ends (Vitess's `_vt.post_copy_action`): the deferred secondary keys. */
+export const CREATE_POST_COPY_ACTION = `CREATE TABLE IF NOT EXISTS _vt.post_copy_action (
+  id BIGINT NOT NULL AUTO_INCREMENT,
+  vrepl_id INT NOT NULL,
+  table_name VARBINARY(128) NOT NULL,
+  action TEXT NOT NULL,
+  PRIMARY KEY (id),
+  KEY vrepl_id (vrepl_id, table_name)
+) ENGINE=InnoDB`;
+
 export const VREPLICATION_SIDECAR_STATEMENTS: readonly string[] = [
   CREATE_VREPLICATION,
   CREATE_COPY_STATE,
   CREATE_VREPLICATION_LOG,
+  CREATE_POST_COPY_ACTION,
 ];
