@@ -8,6 +8,7 @@ import { schemaCommands } from "./schema.js";
 import { servingGraphCommands } from "./serving-graph.js";
 import { shardCommands } from "./shards.js";
 import { tabletCommands } from "./tablets.js";
+import { vreplicationCommands } from "./vreplication/index.js";
 import { vschemaCommands } from "./vschemas.js";
 
 /** Every vtctldclient command, sorted by name for --help; a new group is one more spread here. */
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   ...schemaCommands,
   ...vschemaCommands,
   ...routingRuleCommands,
+  ...vreplicationCommands,
 ].sort((a, b) => a.name.localeCompare(b.name));
 
 /** The command named `name` (exact, or an alias). */
