@@ -180,6 +180,51 @@ describe("seed 000 horizontal sharding: customer/-80 and customer/80-", () => {
     }
   });
 
+  it("show vitess_shards/vitess_tablets and /debug/status cover the new shards and their partitions", async () => {
+    const conn = await connectVtgate();
+    try {
+      const shardsShown = (await rows(conn, "show vitess_shards")).flat().map(String);
+      expect(shardsShown).toEqual(expect.arrayContaining(["commerce/0", "customer/-80", "customer/80-"]));
+      const tablets = (await rows(conn, "show vitess_tablets")).map((r) => r.map(String).join(" "));
+      expect(tablets.some((t) => t.includes("customer -80 PRIMARY SERVING"))).toBe(true);
+      expect(tablets.some((t) => t.includes("customer 80- PRIMARY SERVING"))).toBe(true);
+      const status = await (await fetch(`http://127.0.0.1:${vtgate!.httpPort}/debug/status`)).text();
+      expect(status).toContain("PRIMARY: -80 80-");
+    } finally {
+      await conn.end();
+    }
+  });
+
+  it("answers vindex functions and commits a transaction over both shards", async () => {
+    const conn = await connectVtgate();
+    try {
+      const fn = await rows(conn, "select id, hex_keyspace_id, shard from hash where id in (1, 4)");
+      expect(fn.map((r) => r.map((v) => (Buffer.isBuffer(v) ? v.toString() : String(v))))).toEqual([
+        ["1", "166b40b44aba4bd6", "-80"],
+        ["4", "d2fd8867d50d2dfe", "80-"],
+      ]);
+      await conn.query("begin");
+      await conn.query("update customer set email = 'tx1@domain.com' where customer_id = 1");
+      await conn.query("update customer set email = 'tx4@domain.com' where customer_id = 4");
+      await conn.query("commit");
+      const emails = await rows(
+        conn,
+        "select email from customer where customer_id in (1, 4) order by customer_id",
+      );
+      expect(emails.flat().map(String)).toEqual(["tx1@domain.com", "tx4@domain.com"]);
+      await conn.query("begin");
+      await conn.query("update customer set email = 'rolled@back' where customer_id in (1, 4)");
+      await conn.query("rollback");
+      const after = await rows(
+        conn,
+        "select email from customer where customer_id in (1, 4) order by customer_id",
+      );
+      expect(after.flat().map(String)).toEqual(["tx1@domain.com", "tx4@domain.com"]);
+    } finally {
+      await conn.end();
+    }
+  });
+
   it("fills ids from the sequence starting at its next_id and returns the last insert id", async () => {
     const conn = await connectVtgate();
     try {
