@@ -79,6 +79,11 @@ export class StreamController {
     return this.abort.signal.aborted;
   }
 
+  /** Resolves when the stream has ended by itself (stopped, finished or in Error) or was stopped. */
+  whenDone(): Promise<void> {
+    return this.done;
+  }
+
   /** Ends the stream (its state is left as it is) and waits for it to wind down. */
   async stop(): Promise<void> {
     this.abort.abort(new Error("stream stopped"));
