@@ -284,4 +284,40 @@ describe("vtgate VStream over customer/-80 and customer/80-", () => {
       if (child.exitCode === null) child.kill("SIGTERM");
     }
   }, 60_000);
+
+  it("copies first without a position: the existing rows of both shards, COPY_COMPLETED, then new changes", async () => {
+    const [existing] = await app!.query({ sql: "select customer_id from customer", rowsAsArray: true });
+    const existingIds = (existing as unknown[][]).map((r) => Number(r[0])).sort((a, b) => a - b);
+    const stream = new GateStream(keyspaceWide(""));
+    try {
+      const copyDone = (events: VEvent[]) =>
+        events.some((e) => e.type === VEventType.COPY_COMPLETED && e.keyspace === "" && e.shard === "");
+      await stream.until("the copy phase", copyDone);
+      const end = stream.events.findIndex((e) => e.type === VEventType.COPY_COMPLETED && e.keyspace === "");
+      const copied = insertedIds(stream.events.slice(0, end));
+      expect(idsOnly(copied)).toEqual(existingIds);
+      expect(
+        stream.events
+          .filter((e) => e.type === VEventType.COPY_COMPLETED)
+          .map((e) => `${e.keyspace}/${e.shard}`),
+      ).toEqual(expect.arrayContaining(["customer/-80", "customer/80-", "/"]));
+      // The VGTID after the copy has both shards' positions and no table left to copy.
+      const last = stream.events
+        .slice(0, end)
+        .filter((e) => e.type === VEventType.VGTID)
+        .pop();
+      for (const s of last?.vgtid?.shardGtids ?? []) {
+        expect(s.gtid).toMatch(/^MariaDB\//);
+        expect(s.tablePKs).toEqual([]);
+      }
+      const fresh = await insert(3);
+      await stream.until(
+        "rows after the copy",
+        (events) => insertedIds(events).length >= existingIds.length + 3,
+      );
+      expect(idsOnly(insertedIds(stream.events.slice(end)))).toEqual(fresh);
+    } finally {
+      await stream.close();
+    }
+  }, 120_000);
 });

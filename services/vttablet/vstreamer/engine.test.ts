@@ -205,10 +205,10 @@ describe("VStreamerEngine", () => {
           target: TARGET,
           position: "current",
           filter: RULES,
-          tableLastPKs: [{ tableName: "t", lastpk: undefined }],
+          tableLastPKs: [{ tableName: "nope", lastpk: undefined }],
         },
-        Code.UNIMPLEMENTED,
-        /table_last_p_ks/,
+        Code.INVALID_ARGUMENT,
+        /table_last_p_ks names nope, which no filter rule matches/,
       ],
     ];
     for (const [request, code, message] of cases) {

@@ -16,6 +16,7 @@ import { Code, VtError, withContext } from "../../../libs/vterrors/index.js";
 import { aliasString, checkTarget } from "../tabletserver/index.js";
 import { DEFAULT_PACKET_SIZE } from "./batcher.js";
 import { type OpenBinlogStream, TailRegistry } from "./binlog-tail.js";
+import { copyThenStream } from "./copy.js";
 import { prepareRowStream, type RowStreamContext, streamRows } from "./row-streamer.js";
 import type { SchemaSource } from "./schema-source.js";
 import type { VindexResolver } from "./vindex-resolver.js";
@@ -113,6 +114,16 @@ export class VStreamerEngine {
       logger: this.config.logger,
     };
     try {
+      if (request.tableLastPKs.length > 0) {
+        yield* copyThenStream(
+          streamContext,
+          this.rowContext(),
+          request,
+          controller.signal,
+          () => this.closedBy,
+        );
+        return;
+      }
       const prepared = await prepareVStream(streamContext, request);
       yield* runVStream(streamContext, prepared, controller.signal, () => this.closedBy);
     } catch (err) {
@@ -127,14 +138,7 @@ export class VStreamerEngine {
     context: Pick<CallContext, "signal">,
   ): AsyncGenerator<VStreamRowsResponse> {
     const controller = this.admit(request.target, context.signal);
-    const rowContext: RowStreamContext = {
-      dbName: this.config.dbName(),
-      schema: this.config.schema,
-      snapshot: { address: this.config.address, user: this.config.user, password: this.config.password },
-      vindexes: this.config.vindexes,
-      packetSize: this.config.packetSize ?? DEFAULT_PACKET_SIZE,
-      logger: this.config.logger,
-    };
+    const rowContext = this.rowContext();
     try {
       const prepared = await prepareRowStream(rowContext, request);
       yield* streamRows(rowContext, prepared, controller.signal);
@@ -144,6 +148,17 @@ export class VStreamerEngine {
     } finally {
       this.streams.delete(controller);
     }
+  }
+
+  private rowContext(): RowStreamContext {
+    return {
+      dbName: this.config.dbName(),
+      schema: this.config.schema,
+      snapshot: { address: this.config.address, user: this.config.user, password: this.config.password },
+      vindexes: this.config.vindexes,
+      packetSize: this.config.packetSize ?? DEFAULT_PACKET_SIZE,
+      logger: this.config.logger,
+    };
   }
 
   /** Ends every stream with UNAVAILABLE (callers retry elsewhere) and refuses new ones. */

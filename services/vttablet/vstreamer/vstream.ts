@@ -84,12 +84,6 @@ export async function prepareVStream(
   request: VStreamRequest,
 ): Promise<PreparedVStream> {
   const start = parseStartPosition(request.position);
-  if (request.tableLastPKs.length > 0) {
-    throw new VtError(
-      Code.UNIMPLEMENTED,
-      "VStream with table_last_p_ks (copy, then stream) is not supported by this vttablet: use VStreamRows",
-    );
-  }
   const filter = compileFilter(request.filter);
   const vindexes = filter.needsVSchema ? await context.vindexes() : NO_VINDEXES;
   for (const rule of filter.rules) {
