@@ -157,6 +157,25 @@ describe("FrameServer and createFrameClient", () => {
   });
 });
 
+describe("FrameServer.shutdown", () => {
+  it("lets a call in flight answer before closing the connections", async () => {
+    const server = new FrameServer(pino({ level: "silent" }));
+    server.addService(EchoService, {
+      slow: (request) => new Promise((resolve) => setTimeout(() => resolve(request), 100)),
+    });
+    const port = await server.listen("127.0.0.1", 0);
+    const client = createFrameClient(EchoService, "127.0.0.1", port);
+    try {
+      const call = client.rpc.slow?.({ text: "late", count: 1 }) as Promise<Echo>;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await server.shutdown(5_000);
+      expect(await call).toEqual({ text: "late", count: 1 });
+    } finally {
+      client.close();
+    }
+  });
+});
+
 describe("FrameReader", () => {
   it("reassembles frames cut at every byte", () => {
     const frame = Buffer.from([0, 0, 0, 7, 0, 0, 0, 9, 3, 0xaa, 0xbb]);

@@ -22,6 +22,8 @@ export class FrameServer {
   private readonly sockets = new Set<Socket>();
   private server: Server | undefined;
   private boundPort: number | undefined;
+  /** Calls answered by no frame yet, over all connections. */
+  private inFlight = 0;
 
   constructor(private readonly logger: Logger) {}
 
@@ -62,25 +64,23 @@ export class FrameServer {
     const server = this.server;
     if (!server) return;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    const timer = setTimeout(() => {
-      for (const socket of this.sockets) socket.destroy();
-    }, graceMs);
-    for (const socket of this.sockets) socket.end();
+    const deadline = Date.now() + graceMs;
+    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    for (const socket of this.sockets) socket.destroy();
     await closed;
-    clearTimeout(timer);
   }
 
   private serve(socket: Socket): void {
     this.sockets.add(socket);
     const reader = new FrameReader();
     const writer = new FrameWriter(socket);
-    const inFlight = new Map<number, AbortController>();
+    const calls = new Map<number, AbortController>();
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
     socket.on("data", (chunk: Buffer) => {
       try {
         reader.push(chunk, (frame) => {
-          if (frame.kind === FrameKind.CALL) this.call(writer, frame.id, frame.body, inFlight, peer);
-          else if (frame.kind === FrameKind.CANCEL) inFlight.get(frame.id)?.abort(cancelled());
+          if (frame.kind === FrameKind.CALL) this.call(writer, frame.id, frame.body, calls, peer);
+          else if (frame.kind === FrameKind.CANCEL) calls.get(frame.id)?.abort(cancelled());
         });
       } catch (err) {
         this.logger.warn({ peer, err: (err as Error).message }, "framerpc: closing connection");
@@ -90,7 +90,7 @@ export class FrameServer {
     socket.on("error", () => {});
     socket.on("close", () => {
       this.sockets.delete(socket);
-      for (const controller of inFlight.values()) controller.abort(cancelled());
+      for (const controller of calls.values()) controller.abort(cancelled());
     });
   }
 
@@ -98,7 +98,7 @@ export class FrameServer {
     writer: FrameWriter,
     id: number,
     body: Buffer,
-    inFlight: Map<number, AbortController>,
+    calls: Map<number, AbortController>,
     peer: string,
   ): void {
     const { timeoutMs, path, request } = parseCall(body);
@@ -108,7 +108,8 @@ export class FrameServer {
       return;
     }
     const controller = new AbortController();
-    inFlight.set(id, controller);
+    calls.set(id, controller);
+    this.inFlight++;
     const context: CallContext = {
       signal: controller.signal,
       deadline: timeoutMs > 0 ? Date.now() + timeoutMs : undefined,
@@ -122,11 +123,13 @@ export class FrameServer {
     }
     answer.then(
       (response) => {
-        inFlight.delete(id);
+        calls.delete(id);
+        this.inFlight--;
         writer.writeFrame(id, FrameKind.RESPONSE, method.serialize(response));
       },
       (err: unknown) => {
-        inFlight.delete(id);
+        calls.delete(id);
+        this.inFlight--;
         if (err instanceof VtError) this.logger.debug({ rpc: path, err: err.message }, "rpc failed");
         else this.logger.error({ rpc: path, err }, "rpc failed with an unexpected error");
         writer.write(errorFrame(id, err));
