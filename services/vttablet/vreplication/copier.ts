@@ -1,4 +1,4 @@
-import { rowsAsStrings, unpackRow } from "../../../libs/mysql/query-result.js";
+import { type RawRow, rowsAsStrings, unpackRow } from "../../../libs/mysql/query-result.js";
 import { quoteString } from "../../../libs/mysql/sql-literal.js";
 import { VStreamRowsRequest } from "../../../libs/proto/binlogdata.js";
 import {
@@ -11,7 +11,7 @@ import {
 import { type PlayContext, play } from "./player.js";
 import { deferSecondaryKeys, runPostCopyActions } from "./secondary-keys.js";
 import { readStream } from "./stream-record.js";
-import { buildApplyPlan, insertSql, type TableRoute } from "./table-plan.js";
+import { type ApplyPlan, buildApplyPlan, insertSql, type TableRoute } from "./table-plan.js";
 
 /** The copy state of a stream in `_vt.copy_state` order (the order tables are copied in). */
 export async function readCopyState(context: PlayContext): Promise<Map<string, TableCopyState>> {
@@ -25,8 +25,15 @@ export async function readCopyState(context: PlayContext): Promise<Map<string, T
   return state;
 }
 
-/** Rows per INSERT statement (a response of VStreamRows can be larger). */
-const MAX_ROWS_PER_INSERT = 2_000;
+/** Rows per INSERT statement (a response of VStreamRows is about 250 KB: usually one statement). */
+const MAX_ROWS_PER_INSERT = 10_000;
+
+function insertStatements(plan: ApplyPlan, rows: readonly RawRow[]): string[] {
+  const statements: string[] = [];
+  for (let i = 0; i < rows.length; i += MAX_ROWS_PER_INSERT)
+    statements.push(insertSql(plan, rows.slice(i, i + MAX_ROWS_PER_INSERT)));
+  return statements;
+}
 
 export interface CopyOptions {
   /** How long one table copy runs before it pauses for a catch-up (Vitess's copy_phase_duration). */
@@ -79,9 +86,29 @@ async function copyTable(
   const where = `vrepl_id = ${context.id} and table_name = ${quoteString(route.target)}`;
   if (lastpk === null && options.deferSecondaryKeys)
     await deferSecondaryKeys(context.db, context.id, route.target);
-  let plan: ReturnType<typeof buildApplyPlan> | undefined;
+  let plan: ApplyPlan | undefined;
   let pkFields: LastPk["fields"] = [];
   let finished = false;
+  let inFlight: Promise<void> | undefined;
+  /** Inserts one batch with its lastpk and the rows_copied count in one target transaction. */
+  const writeBatch = async (statements: readonly string[], count: number, next: LastPk): Promise<void> => {
+    await context.db.execute("begin");
+    try {
+      for (const statement of statements) await context.db.execute(statement);
+      await context.db.execute(
+        `update _vt.copy_state set lastpk = ${quoteString(encodeLastPk(next))} where ${where}`,
+      );
+      await context.db.execute(
+        `update _vt.vreplication set rows_copied = rows_copied + ${count}, time_updated = unix_timestamp() where id = ${context.id}`,
+      );
+      await context.db.execute("commit");
+    } catch (err) {
+      await context.db.execute("rollback").catch(() => undefined);
+      throw err;
+    }
+    copyState.set(route.target, next);
+    context.onProgress();
+  };
   try {
     for await (const response of context.source.vstreamRows(request, controller.signal)) {
       if (plan === undefined) {
@@ -91,35 +118,27 @@ async function copyTable(
         await fastForward(context, response.gtid, copyState);
       }
       if (response.rows.length > 0 && response.lastpk !== undefined) {
-        const rows = response.rows.map(unpackRow);
         const next: LastPk = { fields: pkFields, values: unpackRow(response.lastpk) };
-        await context.db.execute("begin");
-        try {
-          for (let i = 0; i < rows.length; i += MAX_ROWS_PER_INSERT)
-            await context.db.execute(insertSql(plan, rows.slice(i, i + MAX_ROWS_PER_INSERT)));
-          await context.db.execute(
-            `update _vt.copy_state set lastpk = ${quoteString(encodeLastPk(next))} where ${where}`,
-          );
-          await context.db.execute(
-            `update _vt.vreplication set rows_copied = rows_copied + ${rows.length}, time_updated = unix_timestamp() where id = ${context.id}`,
-          );
-          await context.db.execute("commit");
-        } catch (err) {
-          await context.db.execute("rollback").catch(() => undefined);
-          throw err;
-        }
-        copyState.set(route.target, next);
-        context.onProgress();
+        const statements = insertStatements(plan, response.rows.map(unpackRow));
+        // One batch in flight: the target applies it while the next one arrives and is encoded.
+        if (inFlight !== undefined) await inFlight;
+        inFlight = writeBatch(statements, response.rows.length, next);
+        inFlight.catch(() => undefined);
       } else if (response.rows.length > 0) {
         throw new Error(`VStreamRows of ${route.target} sent rows without their lastpk`);
       }
-      if (Date.now() >= deadline) return;
+      if (Date.now() >= deadline) {
+        await inFlight;
+        return;
+      }
     }
+    await inFlight;
     if (context.signal.aborted) throw context.signal.reason ?? new Error("stream stopped");
     finished = true;
   } finally {
     context.signal.removeEventListener("abort", onAbort);
     controller.abort();
+    await inFlight?.catch(() => undefined);
   }
   if (finished) {
     await runPostCopyActions(context.db, context.id, route.target);
