@@ -21,7 +21,10 @@ const VTCLIENT_MAIN = join(VTGATE_MAIN, "../../vtclient/main.js");
 const CUSTOMER_VSCHEMA = {
   sharded: true,
   vindexes: { hash: { type: "hash" } },
-  tables: { customer: { column_vindexes: [{ column: "customer_id", name: "hash" }] } },
+  tables: {
+    customer: { column_vindexes: [{ column: "customer_id", name: "hash" }] },
+    corder: { column_vindexes: [{ column: "customer_id", name: "hash" }] },
+  },
 };
 
 let plane: ControlPlane | undefined;
@@ -76,10 +79,10 @@ class GateStream {
 }
 
 /** "shard:id" of each inserted row, in stream order (the after image's first column). */
-function insertedIds(events: readonly VEvent[]): string[] {
+function insertedIds(events: readonly VEvent[], table = "customer"): string[] {
   const out: string[] = [];
   for (const e of events) {
-    if (e.type !== VEventType.ROW || e.rowEvent?.tableName !== "customer") continue;
+    if (e.type !== VEventType.ROW || e.rowEvent?.tableName !== table) continue;
     for (const change of e.rowEvent.rowChanges) {
       if (change.after === undefined || change.before !== undefined) continue;
       const values = unpackRow(change.after);
@@ -128,6 +131,12 @@ beforeAll(async () => {
     "ApplySchema",
     "--sql",
     "create table customer(customer_id bigint not null, email varbinary(128), primary key(customer_id)) ENGINE=InnoDB",
+    "customer",
+  );
+  await plane.ok(
+    "ApplySchema",
+    "--sql",
+    "create table corder(order_id bigint not null, customer_id bigint, sku varbinary(128), primary key(order_id)) ENGINE=InnoDB",
     "customer",
   );
   await plane.ok("ApplyVSchema", "--vschema", JSON.stringify(CUSTOMER_VSCHEMA), "customer");
@@ -318,6 +327,49 @@ describe("vtgate VStream over customer/-80 and customer/80-", () => {
       expect(idsOnly(insertedIds(stream.events.slice(end)))).toEqual(fresh);
     } finally {
       await stream.close();
+    }
+  }, 120_000);
+
+  it("copy-then-stream of two tables under a writer yields every row exactly once", async () => {
+    let writing = true;
+    let order = 1;
+    const writer = (async () => {
+      while (writing) {
+        const id = order++;
+        await app!.query(`insert into corder(order_id, customer_id, sku) values (${id}, ${id}, 'SKU-${id}')`);
+        await insert(1);
+      }
+    })();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const stream = new GateStream(keyspaceWide(""));
+      try {
+        await stream.until("the copy phase", (events) =>
+          events.some((e) => e.type === VEventType.COPY_COMPLETED && e.keyspace === ""),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        writing = false;
+        await writer;
+        for (const [table, key] of [
+          ["corder", "order_id"],
+          ["customer", "customer_id"],
+        ] as const) {
+          const [rows] = await app!.query({ sql: `select ${key} from ${table}`, rowsAsArray: true });
+          const expected = (rows as unknown[][]).map((r) => Number(r[0])).sort((a, b) => a - b);
+          await stream.until(
+            `every ${table} row`,
+            (events) => insertedIds(events, table).length >= expected.length,
+          );
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          expect(idsOnly(insertedIds(stream.events, table))).toEqual(expected);
+        }
+        expect(stream.error).toBeUndefined();
+      } finally {
+        await stream.close();
+      }
+    } finally {
+      writing = false;
+      await writer;
     }
   }, 120_000);
 });
