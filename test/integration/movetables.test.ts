@@ -1,0 +1,151 @@
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Connection, createConnection } from "mysql2/promise";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type CommerceCluster,
+  type ShardTablets,
+  startCommerceCluster,
+  startShardTablets,
+} from "../harness/cluster.js";
+import { startVtgate, type VtgateHandle } from "../harness/vtgate.js";
+import { waitFor } from "../harness/wait.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const DEPLOY = join(ROOT, "deploy/local");
+const COMMON = join(ROOT, "deploy/common");
+const MT = ["MoveTables", "--target-keyspace", "customer", "--workflow", "commerce2customer"];
+
+let cluster: CommerceCluster | undefined;
+let customer: ShardTablets | undefined;
+let vtgate: VtgateHandle | undefined;
+let conn: Connection | undefined;
+
+const ok = (...args: string[]): Promise<string> => (cluster as CommerceCluster).ok(...args);
+
+/** The single number `sql` selects, run as the DBA on a tablet. */
+async function count(alias: string, sql: string): Promise<number> {
+  const out = JSON.parse(await ok("ExecuteFetchAsDBA", "--json", alias, sql)) as { rows: unknown[][] };
+  return Number(out.rows[0]?.[0]);
+}
+
+beforeAll(async () => {
+  cluster = await startCommerceCluster("movetables");
+  await ok("ApplySchema", "--sql-file", join(DEPLOY, "create_commerce_schema.sql"), "commerce");
+  await ok("ApplyVSchema", "--vschema-file", join(DEPLOY, "vschema_commerce_initial.json"), "commerce");
+  await ok("CreateKeyspace", "--durability-policy", "none", "customer");
+  await ok("CreateShard", "customer/0");
+  customer = await startShardTablets(cluster, "customer", "0", [
+    { uid: 200, type: "replica" },
+    { uid: 201, type: "replica" },
+    { uid: 202, type: "rdonly" },
+  ]);
+  await ok("PlannedReparentShard", "customer/0", "--new-primary", "zone1-200");
+  vtgate = await startVtgate({ topoAddress: cluster.etcd.clientAddress, dir: cluster.dir });
+  conn = await createConnection({
+    host: "127.0.0.1",
+    port: vtgate.mysqlPort,
+    user: "harness",
+    database: "commerce",
+  });
+  for (const statement of readFileSync(join(COMMON, "insert_commerce_data.sql"), "utf8").split(";\n")) {
+    if (statement.trim() !== "") await conn.query(statement);
+  }
+}, 300_000);
+
+afterAll(async () => {
+  await conn?.end().catch(() => undefined);
+  await vtgate?.stop();
+  await customer?.stop();
+  await cluster?.stop();
+}, 120_000);
+
+describe("seed 004: MoveTables customer and corder from commerce to customer", () => {
+  it("create copies the tables and writes the 16 routing rules pointing at commerce", async () => {
+    const created = await ok(...MT, "create", "--source-keyspace", "commerce", "--tables", "customer,corder");
+    expect(created).toMatch(
+      /^The following vreplication streams exist for workflow customer.commerce2customer:/,
+    );
+    const rules = JSON.parse(await ok("GetRoutingRules")) as {
+      rules: { from_table: string; to_tables: string[] }[];
+    };
+    expect(rules.rules).toHaveLength(16);
+    for (const rule of rules.rules) expect(rule.to_tables[0]).toMatch(/^commerce\./);
+
+    const status = await waitFor(
+      "the workflow to replicate",
+      async () => {
+        const json = JSON.parse(await ok(...MT, "status", "--format=json"));
+        const stream = json.shard_streams["customer/0"]?.streams[0];
+        return stream?.status === "Running" ? json : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+    expect(status.traffic_state).toBe("Reads Not Switched. Writes Not Switched");
+    expect(status.shard_streams["customer/0"].streams[0]).toMatchObject({
+      id: 1,
+      tablet: { cell: "zone1", uid: 200 },
+      source_shard: "commerce/0",
+      status: "Running",
+    });
+    expect(status.shard_streams["customer/0"].streams[0].info).toMatch(/^VStream Lag: \d+s$/);
+    await waitFor(
+      "the copied rows",
+      async () => (await count("zone1-200", "select count(*) from customer")) === 5,
+    );
+    expect(await count("zone1-200", "select count(*) from corder")).toBe(5);
+
+    const show = JSON.parse(await ok(...MT, "show", "--include-logs=false"));
+    expect(show.workflows[0]).toMatchObject({
+      name: "commerce2customer",
+      source: { keyspace: "commerce", shards: ["0"] },
+      target: { keyspace: "customer", shards: ["0"] },
+      workflow_type: "MoveTables",
+      workflow_sub_type: "None",
+    });
+  }, 120_000);
+
+  it("SwitchTraffic switches reads and writes and starts the reverse workflow", async () => {
+    expect(await ok(...MT, "SwitchTraffic")).toBe(
+      "SwitchTraffic was successful for workflow customer.commerce2customer\n\nStart State: Reads Not Switched. Writes Not Switched\nCurrent State: All Reads Switched. Writes Switched\n",
+    );
+    const rules = JSON.parse(await ok("GetRoutingRules")) as {
+      rules: { from_table: string; to_tables: string[] }[];
+    };
+    expect(rules.rules).toHaveLength(16);
+    for (const rule of rules.rules) expect(rule.to_tables[0]).toMatch(/^customer\./);
+
+    const reverse = JSON.parse(
+      await ok("Workflow", "--keyspace", "commerce", "show", "--workflow", "commerce2customer_reverse"),
+    );
+    const shardStream = reverse.workflows[0].shard_streams["0/zone1-0000000100"];
+    expect(shardStream.tablet_controls).toEqual([
+      { tablet_type: "PRIMARY", cells: [], denied_tables: ["corder", "customer"], frozen: false },
+    ]);
+    expect(reverse.workflows[0].source).toEqual({ keyspace: "customer", shards: ["0"] });
+
+    // A write through vtgate now lands in customer and flows back to commerce.
+    await (conn as Connection).query("insert into customer(email) values('frank@domain.com')");
+    expect(await count("zone1-200", "select count(*) from customer")).toBe(6);
+    await waitFor(
+      "the reverse stream to copy the write back",
+      async () => (await count("zone1-100", "select count(*) from customer")) === 6,
+    );
+  }, 120_000);
+
+  it("complete drops the source tables, the rules and both workflows", async () => {
+    expect(await ok(...MT, "complete")).toBe(
+      "Successfully completed the commerce2customer workflow in the customer keyspace\n",
+    );
+    expect(await ok("GetRoutingRules")).toBe('{\n  "rules": []\n}\n');
+    expect(await ok("Workflow", "--keyspace", "customer", "list")).toBe("[]\n");
+    expect(await ok("Workflow", "--keyspace", "commerce", "list")).toBe("[]\n");
+    expect(await ok("GetSchema", "--table-names-only", "zone1-100")).toBe("product\n");
+    const err = await (conn as Connection).query("select * from commerce.customer").then(
+      () => undefined,
+      (e: { errno?: number; message?: string }) => e,
+    );
+    expect(err?.errno, err?.message).toBe(1146);
+  }, 120_000);
+});
