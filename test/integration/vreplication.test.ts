@@ -187,6 +187,11 @@ describe("VReplication between two vttablets", () => {
     await sourceDb.query("DELETE FROM customer WHERE customer_id BETWEEN 200 AND 300");
     await caughtUp("commerce2customer");
     await expectSameRows("customer", "customer_id");
+    await waitFor(
+      "a heartbeat recorded while idle",
+      async () => ((await readWorkflow("commerce2customer")).streams[0]?.timeHeartbeat?.seconds ?? 0) > 0,
+      { timeoutMs: 10_000, intervalMs: 200 },
+    );
     const [logs] = await targetDb.query(
       "SELECT CAST(type AS CHAR) AS type, CAST(state AS CHAR) AS state FROM _vt.vreplication_log ORDER BY id",
     );

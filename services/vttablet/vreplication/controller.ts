@@ -44,6 +44,9 @@ export interface ControllerDeps {
   readonly options: ControllerOptions;
 }
 
+/** The message of a stream waiting to retry after a transient failure. */
+const RETRYING = "retrying: ";
+
 /** MySQL errnos after which retrying cannot help: the source lost the position, or the schemas differ. */
 const PERMANENT_ERRNOS = new Set([1236, 1054, 1146, 1136, 1364, 1049]);
 
@@ -126,7 +129,7 @@ export class StreamController {
         );
         await this.withDb((db) =>
           db.execute(
-            `update _vt.vreplication set message = ${quoteString(`retrying: ${message}`.slice(0, 950))} where id = ${this.id}`,
+            `update _vt.vreplication set message = ${quoteString(`${RETRYING}${message}`.slice(0, 950))} where id = ${this.id}`,
           ),
         ).catch(() => undefined);
         await sleep(delay, undefined, { signal: this.abort.signal }).catch(() => undefined);
@@ -170,6 +173,10 @@ export class StreamController {
     });
     if (this.stopped) return;
     const targetTables = await listTables(db);
+    if (record.message.startsWith(RETRYING)) {
+      await db.execute(`update _vt.vreplication set message = '' where id = ${this.id}`);
+      record = { ...record, message: "" };
+    }
     const routes = tableRoutes(source, targetTables);
     const targetKeys = await primaryKeys(db);
     const context: PlayContext = {

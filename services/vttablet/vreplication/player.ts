@@ -127,6 +127,7 @@ export async function play(context: PlayContext, options: PlayOptions): Promise<
         return undefined;
       }
       case VEventType.BEGIN:
+      case VEventType.ROLLBACK:
         pending = [];
         return undefined;
       case VEventType.ROW: {
