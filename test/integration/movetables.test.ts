@@ -134,6 +134,28 @@ describe("seed 004: MoveTables customer and corder from commerce to customer", (
     );
   }, 120_000);
 
+  it("ReverseTraffic sends traffic back to commerce and restarts the forward stream; SwitchTraffic again", async () => {
+    expect(await ok(...MT, "ReverseTraffic")).toBe(
+      "ReverseTraffic was successful for workflow customer.commerce2customer\n\nStart State: All Reads Switched. Writes Switched\nCurrent State: Reads Not Switched. Writes Not Switched\n",
+    );
+    const rules = JSON.parse(await ok("GetRoutingRules")) as {
+      rules: { from_table: string; to_tables: string[] }[];
+    };
+    for (const rule of rules.rules) expect(rule.to_tables[0]).toMatch(/^commerce\./);
+    await (conn as Connection).query("insert into customer(email) values('grace@domain.com')");
+    expect(await count("zone1-100", "select count(*) from customer")).toBe(7);
+    await waitFor(
+      "the forward stream to copy the write",
+      async () => (await count("zone1-200", "select count(*) from customer")) === 7,
+    );
+    expect(await ok(...MT, "SwitchTraffic")).toMatch(/Current State: All Reads Switched. Writes Switched\n$/);
+    await (conn as Connection).query("insert into customer(email) values('heidi@domain.com')");
+    await waitFor(
+      "the reverse stream to copy the write back again",
+      async () => (await count("zone1-100", "select count(*) from customer")) === 8,
+    );
+  }, 120_000);
+
   it("complete drops the source tables, the rules and both workflows", async () => {
     expect(await ok(...MT, "complete")).toBe(
       "Successfully completed the commerce2customer workflow in the customer keyspace\n",
