@@ -15,6 +15,7 @@ import {
   type QueryResult,
   Type,
 } from "../../libs/proto/query.js";
+import { format, impossibleQuery, parse } from "../../libs/sqlparser/index.js";
 import { errorMessage } from "../../libs/vterrors/index.js";
 import type { BindVars } from "./engine/primitive.js";
 import type { ExecContext } from "./executor/context.js";
@@ -92,19 +93,23 @@ export class VtgateMysqlHandler implements ConnectionHandler, ResetConnectionHan
     if (plan.statementType !== "SELECT") return {};
     // MySQL sends a SELECT's columns in the prepare response and clients rely on it: libmariadb (sysbench)
     // does not read the result set of a statement prepared without columns, and its connection goes out of
-    // sync at the next statement. Vitess asks the tablet with a field query; here the statement runs once
-    // with every parameter NULL (`col = NULL` matches no row) and its columns are kept. When that fails
-    // (e.g. `LIMIT ?`), the columns come with the first execution as before.
+    // sync at the next statement. As Vitess does, the columns come from the impossible form of the query
+    // (`where 1 != 1`), which reads no row. A statement without one (a union), or whose impossible form
+    // cannot run (a select vtgate answers itself), gets its columns with the first execution instead: the
+    // statement was planned above, so its real errors have been reported already.
+    const statement = parse(sql);
+    if (statement.kind !== "Select") return {};
+    const nulls = Array.from({ length: countPlaceholders(sql) }, () => NULL_PARAM);
     try {
-      const nulls = Array.from({ length: countPlaceholders(sql) }, () => NULL_PARAM);
       const result = await this.executor.execute(
         state.session,
-        sql,
+        format(impossibleQuery(statement)),
         bindVariablesFromParams(nulls),
         state.context,
       );
       return { fields: result.fields };
-    } catch {
+    } catch (err) {
+      this.logger.debug({ err: errorMessage(err), sql }, "no columns at prepare time");
       return {};
     }
   }

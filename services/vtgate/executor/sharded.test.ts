@@ -193,7 +193,7 @@ describe("Executor: sharded keyspace customer (-80, 80-)", () => {
     const session = await setup();
     for (const [sql, what] of [
       ["select * from customer where customer_id in (select customer_id from corder)", "subqueries"],
-      ["select c.email from customer c join corder o on c.email = o.sku", "cross-shard join"],
+      ["select count(*) from customer c join corder o on c.email = o.sku", "aggregates with a cross-shard join"],
       ["select count(distinct sku) from corder", "count(distinct"],
       [
         "update customer set customer_id = 2 where customer_id = 1",
@@ -238,5 +238,62 @@ describe("Executor: sharded keyspace customer (-80, 80-)", () => {
       "shard",
     ]);
     expect(sb.tablet(200).queries()).toEqual([]);
+  });
+
+  it("joins across shards with a nested loop: the right route runs per left row with its join value bound", async () => {
+    const session = await setup();
+    sb.tablet(200).answer(
+      "select o.order_id, o.price from corder as o where o.sku = :vtg1",
+      result(
+        [
+          ["order_id", Type.INT64],
+          ["price", Type.INT64],
+        ],
+        [
+          ["10", "1"],
+          ["11", "4"],
+          ["12", "9"],
+        ],
+      ),
+    );
+    sb.tablet(300).answer(
+      "select o.order_id, o.price from corder as o where o.sku = :vtg1",
+      result(
+        [
+          ["order_id", Type.INT64],
+          ["price", Type.INT64],
+        ],
+        [],
+      ),
+    );
+    const right = "select c.email from customer as c where c.customer_id = :__jv1";
+    sb.tablet(200).answer(right, (_sql, bv) =>
+      result(
+        [["email", Type.VARBINARY]],
+        Buffer.from(bv.__jv1?.value ?? []).toString() === "1" ? [["one"]] : [],
+      ),
+    );
+    sb.tablet(300).answer(right, (_sql, bv) =>
+      result(
+        [["email", Type.VARBINARY]],
+        Buffer.from(bv.__jv1?.value ?? []).toString() === "4" ? [["four"]] : [],
+      ),
+    );
+    const r = await sb.run(
+      session,
+      "select o.order_id, c.email from corder o left join customer c on o.price = c.customer_id where o.sku = 'x' order by o.order_id",
+    );
+    expect(rowsAsStrings(r)).toEqual([
+      ["10", "one"],
+      ["11", "four"],
+      ["12", null],
+    ]);
+    // price 9 maps to one shard only: the right side is routed by the bound value.
+    expect(
+      sb
+        .tablet(300)
+        .queries()
+        .filter((q) => q === right),
+    ).toHaveLength(1);
   });
 });

@@ -140,6 +140,11 @@ select c.customer_id from customer c left join corder o on c.customer_id = o.cus
 select a.order_id, b.order_id from corder a join corder b on a.customer_id = b.customer_id where a.customer_id = 5 and a.order_id < b.order_id order by a.order_id, b.order_id
 select c.email, o.sku from customer c join corder o on c.email = o.sku
 select o1.order_id from corder o1 join corder o2 on o1.price = o2.price where o1.order_id = 1
+select c.customer_id, o.order_id from customer c join corder o on c.customer_id = o.price where c.customer_id < 30 order by o.order_id
+select o.order_id, c.email from corder o left join customer c on o.price = c.customer_id where o.customer_id = 9 order by o.order_id
+select o.order_id, c.email from corder o left join customer c on o.price = c.customer_id and c.customer_id < 100 where o.customer_id in (9, 10) order by o.order_id
+select c.email, o.sku from customer c, corder o where c.customer_id = o.price and o.sku = 'SKU-1004'
+select a.order_id, b.order_id from corder a join corder b on a.price = b.price where a.customer_id = 20 and b.customer_id <> 20
 select * from customer where customer_id in (select customer_id from corder where price > 495)
 select * from customer where customer_id = (select max(customer_id) from corder)
 select count(*) from (select sku from corder group by sku) t

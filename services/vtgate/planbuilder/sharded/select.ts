@@ -37,6 +37,7 @@ import {
   routeValueOf,
   type TableRef,
 } from "./analysis.js";
+import { planCrossShardJoin } from "./join.js";
 import { shardedRoute } from "./route.js";
 
 const AGGREGATES = new Set(["count", "sum", "min", "max", "avg"]);
@@ -186,6 +187,8 @@ export function planShardedSelect(
   refuseSubqueries(exprs, keyspace.name);
   const where = conjuncts(sel.where);
   if (!colocated(tables, [...on, ...where])) {
+    if (tables.length === 2)
+      return planCrossShardJoin(ctx, sel, keyspace, resolved, tables, on, where, outer);
     throw unsupported(
       `cross-shard join: tables ${tables.map((t) => t.table.name).join(", ")} are not joined on their primary vindex columns`,
     );
