@@ -2,12 +2,13 @@ import { parseTabletType } from "../../libs/discovery/index.js";
 import { defineFlags, FlagError, flagUsage, parseFlags } from "../../libs/flags/index.js";
 import { createGrpcClient } from "../../libs/grpc/index.js";
 import { unpackRow } from "../../libs/mysql/query-result.js";
-import { Filter, type VEvent, type VGtid } from "../../libs/proto/binlogdata.js";
+import type { VEvent, VGtid } from "../../libs/proto/binlogdata.js";
 import type { TabletType } from "../../libs/proto/topodata.js";
 import { ExecuteRequest, VStreamRequest, type VStreamResponse } from "../../libs/proto/vtgate.js";
 import { VitessService } from "../../libs/proto/vtgateservice.js";
 import { runProgram } from "../../libs/servenv/index.js";
 import { errorMessage } from "../../libs/vterrors/index.js";
+import { filterOf } from "./filters.js";
 import { eventJsonLine, parseVGtidJson } from "./vgtid-json.js";
 
 const globalFlags = defineFlags({
@@ -62,18 +63,6 @@ function usage(): string {
 }
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
-
-/** A rule per --filter: "/re/" and table names as the match, a select as the filter of its table. */
-export function filterOf(rules: readonly string[]): Filter {
-  if (rules.length === 0) return Filter.fromPartial({ rules: [{ match: "/.*/", filter: "" }] });
-  return Filter.fromPartial({
-    rules: rules.map((rule) => {
-      const select = /^\s*select\b[\s\S]*?\bfrom\s+`?([A-Za-z0-9_$]+)`?/i.exec(rule);
-      if (select !== null) return { match: select[1], filter: rule };
-      return { match: rule, filter: "" };
-    }),
-  });
-}
 
 function vgtidOf(position: string, keyspace: string, shard: string): VGtid {
   const trimmed = position.trim();
