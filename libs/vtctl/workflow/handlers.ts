@@ -2,6 +2,7 @@ import { requireName } from "../common.js";
 import type { VtctldHandlers, VtctlEnv } from "../env.js";
 import { workflowDelete } from "./cancel.js";
 import { moveTablesComplete } from "./complete.js";
+import { CopyRateTracker } from "./copy-rate.js";
 import { moveTablesCreate } from "./create.js";
 import { loadWorkflow, shardPrimaries } from "./load.js";
 import { getWorkflows } from "./show.js";
@@ -22,6 +23,7 @@ type WorkflowHandlers = Pick<
 
 /** The VReplication workflow RPCs: MoveTables create/complete, GetWorkflows, WorkflowStatus/SwitchTraffic/Update/Delete. */
 export function workflowHandlers(env: VtctlEnv): WorkflowHandlers {
+  const rates = new CopyRateTracker();
   return {
     moveTablesCreate: (request) => moveTablesCreate(env, request),
     moveTablesComplete: (request) => moveTablesComplete(env, request),
@@ -30,7 +32,7 @@ export function workflowHandlers(env: VtctlEnv): WorkflowHandlers {
     async workflowStatus(request) {
       const info = await loadWorkflow(env, requireName("keyspace", request.keyspace), request.workflow);
       const sources = await shardPrimaries(env, info.sourceKeyspace).catch(() => []);
-      return workflowStatus(env, info, sources[0]?.primary);
+      return workflowStatus(env, info, sources[0]?.primary, rates);
     },
     workflowSwitchTraffic: (request) => workflowSwitchTraffic(env, request),
     workflowUpdate: (request) => workflowUpdate(env, request),

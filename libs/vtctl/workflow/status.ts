@@ -11,6 +11,7 @@ import type {
 import { getRoutingRules } from "../../topo/index.js";
 import { tabletDbName } from "../common.js";
 import type { VtctlEnv } from "../env.js";
+import { CopyRateTracker, formatEta } from "./copy-rate.js";
 import type { WorkflowInfo } from "./load.js";
 import { ruleMap } from "./routing-rules.js";
 import { trafficState, trafficStateString } from "./state.js";
@@ -24,8 +25,12 @@ export function streamLagSeconds(stream: ReadVReplicationWorkflowResponse_Stream
   return updated > 0 ? Math.max(0, nowS - updated) : 0;
 }
 
-/** The status line's "info" of a stream, as Vitess: the error, copy progress, or the VStream lag. */
-export function streamInfo(stream: ReadVReplicationWorkflowResponse_Stream, nowS: number): string {
+/** The status line's "info" of a stream, as Vitess: the error, copy progress (with `copy`), or the VStream lag. */
+export function streamInfo(
+  stream: ReadVReplicationWorkflowResponse_Stream,
+  nowS: number,
+  copy?: string,
+): string {
   const lag = streamLagSeconds(stream, nowS);
   const stalled = lag >= STALLED_AFTER_S ? `; stalled: no progress for ${lag}s` : "";
   switch (stream.state) {
@@ -33,7 +38,7 @@ export function streamInfo(stream: ReadVReplicationWorkflowResponse_Stream, nowS
       return stream.message;
     case VReplicationWorkflowState.Copying:
     case VReplicationWorkflowState.Init:
-      return `Copying: ${stream.rowsCopied} rows copied${stalled}`;
+      return `Copying: ${copy ?? `${stream.rowsCopied} rows copied`}${stalled}`;
     case VReplicationWorkflowState.Running:
       return `VStream Lag: ${lag}s${stalled}`;
     default:
@@ -125,8 +130,23 @@ export async function workflowStatus(
   env: VtctlEnv,
   info: WorkflowInfo,
   sourcePrimary: Tablet | undefined,
+  rates: CopyRateTracker = new CopyRateTracker(),
 ): Promise<WorkflowStatusResponse> {
-  const nowS = Math.floor(Date.now() / 1000);
+  const nowMs = Date.now();
+  const nowS = Math.floor(nowMs / 1000);
+  const tableStates = await tableCopyState(env, info, sourcePrimary).catch(() => ({}));
+  const key = `${info.targetKeyspace}.${info.name}`;
+  let copy: string | undefined;
+  const states = Object.values(tableStates);
+  if (states.length > 0) {
+    const copied = states.reduce((sum, t) => sum + t.rowsCopied, 0);
+    const total = states.reduce((sum, t) => sum + t.rowsTotal, 0);
+    const rate = rates.observe(key, copied, nowMs);
+    const pct = total === 0 ? 0 : Math.round((copied / total) * 1000) / 10;
+    copy = `${copied}/${total} rows (${pct}%), ETA ${formatEta(total - copied, rate)}`;
+  } else {
+    rates.forget(key);
+  }
   const shardStreams: Record<string, WorkflowStatusResponse_ShardStreams> = {};
   for (const target of info.targets) {
     shardStreams[`${info.targetKeyspace}/${target.shard}`] = {
@@ -136,13 +156,13 @@ export async function workflowStatus(
         sourceShard: `${stream.bls?.keyspace ?? ""}/${stream.bls?.shard ?? ""}`,
         position: stream.pos,
         status: stateName(stream.state),
-        info: streamInfo(stream, nowS),
+        info: streamInfo(stream, nowS, copy),
       })),
     };
   }
   const rules = ruleMap(await getRoutingRules(env.ts));
   return {
-    tableCopyState: await tableCopyState(env, info, sourcePrimary).catch(() => ({})),
+    tableCopyState: tableStates,
     shardStreams,
     trafficState: trafficStateString(trafficState(rules, info.tables, info.targetKeyspace)),
   };

@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { packRows } from "../../mysql/query-result.js";
 import { VReplicationWorkflowState } from "../../proto/binlogdata.js";
+import { QueryResult } from "../../proto/query.js";
 import { TabletType } from "../../proto/topodata.js";
 import { Keyspace as KeyspaceVSchema, RoutingRules } from "../../proto/vschema.js";
 import { marshalProtoJson } from "../../proto-json/index.js";
@@ -193,6 +195,49 @@ describe("status and show", () => {
       Code.NOT_FOUND,
       /workflow nope not found in keyspace customer/,
     );
+  });
+});
+
+describe("copy progress", () => {
+  it("reports rows copied against the source estimate per table, and an ETA from the observed rate", async () => {
+    vrepl.startState = VReplicationWorkflowState.Copying;
+    await create();
+    let copied = 100;
+    vtctld.tmc
+      .respond("vReplicationExec", CUSTOMER, () => ({
+        result: QueryResult.fromPartial({ rows: packRows([[Buffer.from("customer")]]) }),
+      }))
+      .respond("executeFetchAsDba", "*", (_request, tablet) => {
+        const value = tablet.alias?.uid === 200 ? String(copied) : "1000";
+        return { result: QueryResult.fromPartial({ rows: packRows([[Buffer.from(value)]]) }) };
+      });
+    const first = await vtctld.call("workflowStatus", {
+      keyspace: "customer",
+      workflow: "commerce2customer",
+    });
+    expect(first.tableCopyState).toEqual({
+      customer: {
+        rowsCopied: 100,
+        rowsTotal: 1000,
+        rowsPercentage: 10,
+        bytesCopied: 0,
+        bytesTotal: 0,
+        bytesPercentage: 0,
+      },
+    });
+    expect(first.shardStreams["customer/0"]?.streams[0]?.info).toBe(
+      "Copying: 100/1000 rows (10%), ETA unknown",
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    copied = 400;
+    const second = await vtctld.call("workflowStatus", {
+      keyspace: "customer",
+      workflow: "commerce2customer",
+    });
+    expect(second.shardStreams["customer/0"]?.streams[0]?.info).toMatch(
+      /^Copying: 400\/1000 rows \(40%\), ETA \ds$/,
+    );
+    expect(second.shardStreams["customer/0"]?.streams[0]?.status).toBe("Copying");
   });
 });
 
