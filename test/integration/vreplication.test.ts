@@ -196,6 +196,18 @@ describe("VReplication between two vttablets", () => {
       "SELECT CAST(type AS CHAR) AS type, CAST(state AS CHAR) AS state FROM _vt.vreplication_log ORDER BY id",
     );
     expect(logs).toContainEqual({ type: "State Changed", state: "Running" });
+    expect(logs).toContainEqual({ type: "Stream Created", state: "Init" });
+    const [created] = await targetDb.query(
+      "SELECT CAST(message AS CHAR) AS message FROM _vt.vreplication_log WHERE type = 'Stream Created' LIMIT 1",
+    );
+    const params = JSON.parse((created as { message: string }[])[0]!.message) as Record<string, string>;
+    expect(params).toMatchObject({
+      workflow: "commerce2customer",
+      db_name: "vt_customer",
+      state: "Init",
+      pos: "",
+    });
+    expect(params.source).toContain('filter:{rules:{match:"customer"');
   });
 
   it(`copies a ${BIG_ROWS}-row table with --defer-secondary-keys (prints rows/s)`, async () => {
@@ -312,7 +324,7 @@ describe("VReplication between two vttablets", () => {
     const again = (await readWorkflow("purged")).streams[0]!;
     expect(again.state).toBe(VReplicationWorkflowState.Error);
     const [logRows] = await targetDb.query(
-      `SELECT CAST(type AS CHAR) AS type, CAST(state AS CHAR) AS state, count FROM _vt.vreplication_log WHERE vrepl_id = ${again.id}`,
+      `SELECT CAST(type AS CHAR) AS type, CAST(state AS CHAR) AS state, count FROM _vt.vreplication_log WHERE vrepl_id = ${again.id} AND type != 'Stream Created'`,
     );
     expect(logRows).toEqual([{ type: "Error", state: "Error", count: 1 }]);
     await tm.rpc.deleteVReplicationWorkflow({ workflow: "purged" });

@@ -14,7 +14,7 @@ import {
   type StreamDb,
 } from "./controller.js";
 import type { SourcePicker } from "./source.js";
-import { readStream, StreamState } from "./stream-record.js";
+import { insertLog, readStream, StreamState } from "./stream-record.js";
 
 export interface EngineConfig {
   /** A dba connection to the tablet's mysqld, in `dbName` when given. */
@@ -147,7 +147,10 @@ export class VReplicationEngine {
         if (statement.kind === "Insert") {
           const result = await db.execute(query);
           const first = Number(result.insertId);
-          for (let id = first; id < first + Number(result.rowsAffected); id++) await this.restart(db, id);
+          for (let id = first; id < first + Number(result.rowsAffected); id++) {
+            await logStreamCreated(db, id);
+            await this.restart(db, id);
+          }
           return result;
         }
         const where = statement.where === undefined ? "" : ` where ${formatExpr(statement.where)}`;
@@ -200,6 +203,22 @@ export class VReplicationEngine {
       await sleep(100, undefined, { signal }).catch(() => undefined);
     }
   }
+}
+
+/**
+ * The "Stream Created" row of `_vt.vreplication_log`: the new row's non-NULL columns as a JSON object of
+ * strings, keys sorted (what Vitess writes, and `Workflow show --include-logs` prints).
+ */
+async function logStreamCreated(db: StreamDb, id: number): Promise<void> {
+  const result = await db.execute(`select * from _vt.vreplication where id = ${id}`);
+  const row = rowsAsStrings(result)[0];
+  if (row === undefined) return;
+  const params: Record<string, string> = {};
+  const entries = result.fields.map((field, i) => [field.name, row[i]] as const);
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [name, value] of entries)
+    if (value !== null && value !== undefined && name !== "options") params[name] = value;
+  await insertLog(db, id, "Stream Created", params.state ?? "", JSON.stringify(params));
 }
 
 type VReplicationStatement = Extract<Statement, { kind: "Select" | "Insert" | "Update" | "Delete" }>;
