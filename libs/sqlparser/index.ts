@@ -23,6 +23,7 @@ export {
   formatTableExpr,
   formatTableName,
 } from "./formatter.js";
+export { impossibleQuery } from "./impossible-query.js";
 export {
   canNormalize,
   literalToBindVariable,

@@ -109,7 +109,7 @@ export class VtgateMysqlHandler implements ConnectionHandler, ResetConnectionHan
       );
       return { fields: result.fields };
     } catch (err) {
-      this.logger.debug({ err: errorMessage(err), sql }, "no columns at prepare time");
+      this.options.logger?.debug({ err: errorMessage(err), sql }, "no columns at prepare time");
       return {};
     }
   }
