@@ -193,7 +193,10 @@ describe("Executor: sharded keyspace customer (-80, 80-)", () => {
     const session = await setup();
     for (const [sql, what] of [
       ["select * from customer where customer_id in (select customer_id from corder)", "subqueries"],
-      ["select count(*) from customer c join corder o on c.email = o.sku", "aggregates with a cross-shard join"],
+      [
+        "select count(*) from customer c join corder o on c.email = o.sku",
+        "aggregates with a cross-shard join",
+      ],
       ["select count(distinct sku) from corder", "count(distinct"],
       [
         "update customer set customer_id = 2 where customer_id = 1",

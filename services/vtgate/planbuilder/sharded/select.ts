@@ -209,7 +209,10 @@ export function planShardedSelect(
 
   const groupedByVindex = sel.groupBy.some((g) => primaryColumnOf(tables, g) !== undefined);
   const aggregated =
-    sel.groupBy.length > 0 || sel.columns.some((c) => c.kind === "Aliased" && hasAggregate(c.expr));
+    sel.groupBy.length > 0 ||
+    sel.columns.some((c) => c.kind === "Aliased" && hasAggregate(c.expr)) ||
+    (sel.having !== undefined && hasAggregate(sel.having)) ||
+    sel.orderBy.some((o) => hasAggregate(o.expr));
   const m = new MergePlanner(sel, tables);
   if (aggregated && !groupedByVindex) return planAggregate(sel, m, routing, route);
 
