@@ -8,6 +8,7 @@ import { type VEvent, VEventType, type VGtid } from "../../libs/proto/binlogdata
 import { TabletType } from "../../libs/proto/topodata.js";
 import { VStreamRequest, type VStreamResponse } from "../../libs/proto/vtgate.js";
 import { VitessService } from "../../libs/proto/vtgateservice.js";
+import { Code, VtError } from "../../libs/vterrors/index.js";
 import {
   type ControlPlane,
   type ShardTablets,
@@ -372,4 +373,64 @@ describe("vtgate VStream over customer/-80 and customer/80-", () => {
       await writer;
     }
   }, 120_000);
+
+  it("ends with the tablet's error for a filter naming an unknown table (no retries)", async () => {
+    const stream = new GateStream(keyspaceWide("current"), "no_such_table");
+    await stream.done;
+    expect(stream.error).toBeInstanceOf(VtError);
+    expect((stream.error as VtError).code).toBe(Code.INVALID_ARGUMENT);
+    expect((stream.error as VtError).message).toMatch(/unknown table no_such_table/);
+  }, 60_000);
+
+  it("vtclient vstream --position takes a VGTID line it printed and continues from there", async () => {
+    const run = async (args: string[], during: () => Promise<unknown>) => {
+      const child = spawn(
+        process.execPath,
+        [VTCLIENT_MAIN, "--server", vtgate!.grpcAddress, "vstream", ...args],
+        {
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
+      let stdout = "";
+      child.stdout.on("data", (d: Buffer) => {
+        stdout += d.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+      try {
+        await during();
+        expect(await exited).toBe(0);
+      } finally {
+        if (child.exitCode === null) child.kill("SIGTERM");
+      }
+      return stdout
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as { type: string; values?: { after: string[] }[] });
+    };
+    const firstIds: number[] = [];
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 2000));
+    const first = await run(
+      ["--keyspace", "customer", "--filter", "customer", "--timeout", "6s"],
+      async () => {
+        await pause();
+        firstIds.push(...(await insert(4)));
+      },
+    );
+    const rowsOf = (events: typeof first) =>
+      events
+        .filter((e) => e.type === "ROW")
+        .map((e) => Number(e.values?.[0]?.after[0]))
+        .sort((a, b) => a - b);
+    expect(rowsOf(first)).toEqual(firstIds);
+    const lastVgtid = first.filter((e) => e.type === "VGTID").pop();
+    const more: number[] = [];
+    const second = await run(
+      ["--position", JSON.stringify(lastVgtid), "--filter", "customer", "--timeout", "6s"],
+      async () => {
+        await pause();
+        more.push(...(await insert(2)));
+      },
+    );
+    expect(rowsOf(second)).toEqual(more);
+  }, 90_000);
 });
