@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Connection, createConnection } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -247,6 +248,8 @@ describe("vtgate VStream over customer/-80 and customer/80-", () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(idsOnly(insertedIds(stream.events))).toEqual(expected);
       expect(stream.error).toBeUndefined();
+      // The -80 stream did fail and was opened again (on the restarted vttablet).
+      expect(readFileSync(vtgate!.logFile, "utf8")).toMatch(/"shard":"-80".*shard stream failed; retrying/);
     } finally {
       await stream.close();
     }
