@@ -12,6 +12,7 @@ import type {
   Target,
 } from "../../../libs/proto/query.js";
 import type { TabletType } from "../../../libs/proto/topodata.js";
+import type { LookupExecutor } from "../../../libs/vindexes/index.js";
 import type { VSchema } from "../../../libs/vschema/index.js";
 import type { RouteDestination } from "./destination.js";
 import type { ResultCallback } from "./primitive.js";
@@ -101,6 +102,7 @@ export interface TopologyReader {
 
 /** Everything a plan may use: the executor's cursor implements it for one statement of one session. */
 export type PlanCursor = ShardResolver &
+  LookupExecutor &
   ShardExecutor &
   InsertIdWriter &
   SessionReader &

@@ -1,6 +1,6 @@
 import type { BindVariable, QueryResult } from "../../../libs/proto/query.js";
 import { Type } from "../../../libs/proto/query.js";
-import type { AnySingleColumn, SqlValue } from "../../../libs/vindexes/index.js";
+import type { AnySingleColumn, LookupExecutor, SqlValue } from "../../../libs/vindexes/index.js";
 import { Code, internal, VtError } from "../../../libs/vterrors/index.js";
 import type { ResolvedShard, SessionReader, ShardExecutor, ShardResolver } from "./cursor.js";
 import {
@@ -73,7 +73,8 @@ export interface RouteParams {
   readonly fieldQuery?: string;
 }
 
-type RouteCursor = ShardResolver & ShardExecutor & SessionReader;
+/** Lookup vindexes (Equal/IN on a lookup column) run their queries through the cursor. */
+type RouteCursor = ShardResolver & ShardExecutor & SessionReader & LookupExecutor;
 
 function stringBindVar(value: string): BindVariable {
   return { type: Type.VARCHAR, value: Buffer.from(value, "utf8"), values: [] };
@@ -206,13 +207,13 @@ export class Route implements Primitive<RouteCursor> {
       case "Equal": {
         const vindex = this.requireVindex();
         const value = evalRouteValue(this.params.value as RouteValue, bindVars);
-        const [dest] = await mapRouteValues(vindex, undefined, [value]);
+        const [dest] = await mapRouteValues(vindex, cursor, [value]);
         return whole(cursor.resolveShards(keyspace, dest ?? { kind: "none" }));
       }
       case "IN": {
         const vindex = this.requireVindex();
         const values = evalRouteValues(this.params.values as RouteValues, bindVars);
-        const dests = await mapRouteValues(vindex, undefined, values);
+        const dests = await mapRouteValues(vindex, cursor, values);
         const perShard = new Map<string, { shard: ResolvedShard; values: SqlValue[] }>();
         dests.forEach((dest, i) => {
           for (const shard of cursor.resolveShards(keyspace, dest)) {

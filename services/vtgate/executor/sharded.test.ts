@@ -16,8 +16,21 @@ const VSCHEMA = {
     commerce: { tables: { customer_seq: { type: "sequence" } } },
     customer: {
       sharded: true,
-      vindexes: { hash: { type: "hash" } },
+      vindexes: {
+        hash: { type: "hash" },
+        order_lookup: {
+          type: "lookup_unique",
+          params: { table: "customer.corder_lookup", from: "order_id", to: "keyspace_id" },
+        },
+      },
       tables: {
+        corder_lookup: { column_vindexes: [{ column: "order_id", name: "hash" }] },
+        shipment: {
+          column_vindexes: [
+            { column: "customer_id", name: "hash" },
+            { column: "order_id", name: "order_lookup" },
+          ],
+        },
         customer: {
           column_vindexes: [{ column: "customer_id", name: "hash" }],
           auto_increment: { column: "customer_id", sequence: "commerce.customer_seq" },
@@ -298,5 +311,32 @@ describe("Executor: sharded keyspace customer (-80, 80-)", () => {
         .queries()
         .filter((q) => q === right),
     ).toHaveLength(1);
+  });
+
+  it("routes by a lookup vindex: the lookup table is queried first, then the shard of the keyspace id", async () => {
+    const session = await setup();
+    const ksid4 = Buffer.from("d2fd8867d50d2dfe", "hex");
+    for (const uid of [200, 300]) {
+      sb.tablet(uid).defaultAnswer = (sql, bv) =>
+        sql.includes("corder_lookup")
+          ? localResult(
+              [localField("order_id", Type.INT64), localField("keyspace_id", Type.VARBINARY)],
+              tupleValues(bv.__vals).map((id) => [id, ksid4.toString("latin1")]),
+            )
+          : result([["order_id", Type.INT64]], []);
+    }
+    const lookups = () =>
+      [200, 300].flatMap((uid) =>
+        sb
+          .tablet(uid)
+          .queries()
+          .filter((q) => q.includes("corder_lookup")),
+      );
+    await sb.run(session, "select * from shipment where order_id = 7");
+    expect(lookups()).toEqual([
+      "select order_id, keyspace_id from `vt_customer`.corder_lookup where order_id in ::__vals",
+    ]);
+    expect(sb.tablet(300).queries()).toContain("select * from shipment where order_id = :vtg1");
+    expect(sb.tablet(200).queries()).not.toContain("select * from shipment where order_id = :vtg1");
   });
 });

@@ -1,4 +1,5 @@
 import type { TabletHealth } from "../../../libs/discovery/index.js";
+import { rowsOf } from "../../../libs/mysql/query-result.js";
 import {
   type BindVariable,
   type BoundQuery,
@@ -6,14 +7,24 @@ import {
   ExecuteOptions_Workload,
   type QueryResult,
   type Target,
+  Type,
   type VTGateCallerID,
 } from "../../../libs/proto/query.js";
 import { TabletType } from "../../../libs/proto/topodata.js";
+import { parse } from "../../../libs/sqlparser/index.js";
+import {
+  type BindVariables,
+  type LookupRows,
+  type LookupStatementOptions,
+  NULL_VALUE,
+  type SqlValue,
+} from "../../../libs/vindexes/index.js";
 import type { VSchema } from "../../../libs/vschema/index.js";
 import { Code, VtError } from "../../../libs/vterrors/index.js";
 import type { PlanCursor, ResolvedShard, ShardExecuteOptions } from "../engine/cursor.js";
 import type { RouteDestination } from "../engine/destination.js";
 import type { ResultCallback } from "../engine/primitive.js";
+import { buildPlan } from "../planbuilder/builder.js";
 import { unknownDatabase } from "../planbuilder/errors.js";
 import { type SafeSession, shardSessionAlias } from "../session/safe-session.js";
 import { parseTarget } from "../session/target.js";
@@ -206,6 +217,34 @@ export class VCursor implements PlanCursor {
 
   userVariable(name: string): BindVariable | undefined {
     return this.session.proto.userDefinedVariables[name];
+  }
+
+  // LookupExecutor: the queries of lookup vindexes, planned and run like any statement of this session.
+
+  async execute(
+    keyspace: string | undefined,
+    sql: string,
+    bindVars: BindVariables,
+    _options: LookupStatementOptions,
+  ): Promise<LookupRows> {
+    const topology = this.services.topology;
+    const plan = buildPlan(parse(sql), sql, {
+      vschema: topology.vschema,
+      target: { keyspace: keyspace ?? "", shard: undefined, tabletType: this.session.target.tabletType },
+      dbName: (ks) => topology.dbName(ks),
+    });
+    const result = await plan.instructions.execute(this, bindVars);
+    const rows = rowsOf(result).map((row) =>
+      row.map(
+        (v, i): SqlValue =>
+          v === null ? NULL_VALUE : { type: result.fields[i]?.type ?? Type.VARBINARY, value: v },
+      ),
+    );
+    return { rows };
+  }
+
+  executeKeyspaceId(): Promise<LookupRows> {
+    return Promise.reject(new VtError(Code.UNIMPLEMENTED, "unsupported: lookup vindex verification"));
   }
 
   setLastInsertId(id: string): void {

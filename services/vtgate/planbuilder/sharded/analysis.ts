@@ -111,12 +111,32 @@ export function routeValueOf(e: Expr): RouteValue | undefined {
   return undefined;
 }
 
-function vindexOf(t: TableRef): AnySingleColumn | undefined {
-  const v = t.primary?.vindex;
-  if (!v) return undefined;
-  if (isSingleColumn(v)) return v;
-  if (isCursorSingleColumn(v)) return undefined; // lookups are not used to route yet
-  return undefined;
+/** The functional or lookup vindexes of a table's columns, by column (lower case). */
+function vindexesOf(t: TableRef): { column: string; vindex: AnySingleColumn }[] {
+  const out: { column: string; vindex: AnySingleColumn }[] = [];
+  for (const cv of t.table.columnVindexes) {
+    if (cv.columns.length !== 1) continue;
+    const v = cv.vindex;
+    if (isSingleColumn(v) || isCursorSingleColumn(v))
+      out.push({ column: (cv.columns[0] as string).toLowerCase(), vindex: v });
+  }
+  return out;
+}
+
+/** The vindex of a column of one of the tables, if it has one. */
+function vindexOfColumn(tables: readonly TableRef[], e: Expr): AnySingleColumn | undefined {
+  const t = tableOfColumn(tables, e);
+  if (!t || e.kind !== "Column") return undefined;
+  return vindexesOf(t).find((v) => v.column === e.name.toLowerCase())?.vindex;
+}
+
+const RANK: Readonly<Record<string, number>> = { EqualUnique: 0, Equal: 1, IN: 2, Scatter: 3 };
+
+function better(a: Routing, b: Routing): boolean {
+  const ra = RANK[a.opcode] ?? 9;
+  const rb = RANK[b.opcode] ?? 9;
+  if (ra !== rb) return ra < rb;
+  return (a.vindex?.cost ?? 99) < (b.vindex?.cost ?? 99);
 }
 
 /**
@@ -125,35 +145,35 @@ function vindexOf(t: TableRef): AnySingleColumn | undefined {
  */
 export function chooseRouting(tables: readonly TableRef[], conds: readonly Expr[]): Routing {
   let best: Routing = { opcode: "Scatter" };
+  const offer = (r: Routing) => {
+    if (better(r, best)) best = r;
+  };
   for (const c of conds) {
     if (c.kind === "Binary" && c.op === "=") {
       for (const [col, val] of [
         [c.left, c.right],
         [c.right, c.left],
       ] as const) {
-        const t = primaryColumnOf(tables, col);
+        const vindex = vindexOfColumn(tables, col);
         const value = routeValueOf(val);
-        const vindex = t && vindexOf(t);
-        if (!t || !value || !vindex || col.kind !== "Column") continue;
-        const opcode = vindex.isUnique ? "EqualUnique" : "Equal";
-        if (best.opcode !== "EqualUnique") best = { opcode, vindex, value, column: col.name };
+        if (!vindex || !value || col.kind !== "Column") continue;
+        offer({ opcode: vindex.isUnique ? "EqualUnique" : "Equal", vindex, value, column: col.name });
       }
-    } else if (c.kind === "In" && !c.not && best.opcode === "Scatter") {
-      const t = primaryColumnOf(tables, c.expr);
-      const vindex = t && vindexOf(t);
-      if (!t || !vindex || c.expr.kind !== "Column") continue;
+    } else if (c.kind === "In" && !c.not) {
+      const vindex = vindexOfColumn(tables, c.expr);
+      if (!vindex || c.expr.kind !== "Column") continue;
       if (c.values.kind === "BindVar" && c.values.list) {
-        best = {
+        offer({
           opcode: "IN",
           vindex,
           values: { kind: "listBind", name: c.values.name },
           inExpr: c,
           column: c.expr.name,
-        };
+        });
       } else if (c.values.kind === "Tuple") {
         const values = c.values.exprs.map(routeValueOf);
         if (values.every((v): v is RouteValue => v !== undefined)) {
-          best = { opcode: "IN", vindex, values: { kind: "list", values }, inExpr: c, column: c.expr.name };
+          offer({ opcode: "IN", vindex, values: { kind: "list", values }, inExpr: c, column: c.expr.name });
         }
       }
     }
