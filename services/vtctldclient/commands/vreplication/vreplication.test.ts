@@ -118,7 +118,7 @@ describe("seed 004 through vtctldclient", () => {
       /Current State: All Reads Switched. Writes Switched$/,
     );
     expect(await vtctldclient(`${MT} ReverseTraffic`)).toMatch(
-      /^ReverseTraffic was successful[^]*Current State: Reads Not Switched. Writes Not Switched$/,
+      /^ReverseTraffic was successful[\s\S]*Current State: Reads Not Switched. Writes Not Switched$/,
     );
     expect(
       await vtctldclient("MigrateWrites --dry-run customer.commerce2customer").catch(errorMessage),

@@ -93,7 +93,7 @@ export function tableOfColumn(tables: readonly TableRef[], e: Expr): TableRef | 
 /** Is `e` the (single) primary vindex column of its table? */
 export function primaryColumnOf(tables: readonly TableRef[], e: Expr): TableRef | undefined {
   const t = tableOfColumn(tables, e);
-  if (!t || !t.primary || e.kind !== "Column") return undefined;
+  if (!t?.primary || e.kind !== "Column") return undefined;
   const col = t.primary.columns[0];
   return t.primary.columns.length === 1 && col?.toLowerCase() === e.name.toLowerCase() ? t : undefined;
 }
