@@ -16,7 +16,8 @@ export interface FakeStream {
   pos: string;
   state: VReplicationWorkflowState;
   message: string;
-  timeUpdated: number;
+  /** How far behind the stream's time_updated is at each read (about now - lagSeconds). */
+  lagSeconds: number;
   rowsCopied: number;
 }
 
@@ -69,7 +70,8 @@ export class FakeVReplication {
         stopPos: "",
         maxTps: 0,
         maxReplicationLag: 0,
-        timeUpdated: { seconds: s.timeUpdated, nanoseconds: 0 },
+        // One second ahead, so a status computed a moment later never sees a second boundary as lag.
+        timeUpdated: { seconds: Math.floor(Date.now() / 1000) + 1 - s.lagSeconds, nanoseconds: 0 },
         transactionTimestamp: { seconds: 0, nanoseconds: 0 },
         state: s.state,
         message: s.message,
@@ -84,7 +86,6 @@ export class FakeVReplication {
   }
 
   private install(): void {
-    const now = () => Math.floor(Date.now() / 1000);
     this.tmc
       .respond("getSchema", "*", (request, tablet) => {
         const names = [...(this.tables.get(aliasOf(tablet)) ?? [])].sort();
@@ -118,7 +119,7 @@ export class FakeVReplication {
             pos: request.autoStart ? "MariaDB/0-1-5" : "",
             state: request.autoStart ? this.startState : VReplicationWorkflowState.Stopped,
             message: "",
-            timeUpdated: now(),
+            lagSeconds: 0,
             rowsCopied: 5,
           });
         }

@@ -71,6 +71,8 @@ export async function switchWrites(env: VtctlEnv, plan: WritesPlan): Promise<voi
       await Promise.all(plan.fromPrimaries.map(({ primary }) => ops.refreshState(primary)));
     });
 
+    await Promise.all(plan.fromPrimaries.map(({ primary }) => ops.drainWrites(primary, plan.tables)));
+
     const fromPositions = new Map<string, string>();
     for (const { shard, primary } of plan.fromPrimaries)
       fromPositions.set(shard, await ops.primaryPosition(primary));

@@ -47,6 +47,26 @@ export class TabletOps {
     await this.applyDdl(tablet, `RENAME TABLE ${list}`);
   }
 
+  /**
+   * Waits for writes already in flight on `tables` (they passed the denied-tables check before it changed):
+   * LOCK TABLES ... READ waits for them, and the fresh connection of the fetch releases the lock at its end.
+   */
+  async drainWrites(tablet: Tablet, tables: readonly string[]): Promise<void> {
+    if (tables.length === 0) return;
+    const list = tables.map((t) => `\`${t}\` READ`).join(", ");
+    await this.client(tablet).executeFetchAsDba(
+      {
+        query: Buffer.from(`LOCK TABLES ${list}`),
+        dbName: tabletDbName(tablet),
+        maxRows: 0,
+        disableBinlogs: false,
+        reloadSchema: false,
+        disableForeignKeyChecks: false,
+      },
+      this.timeout,
+    );
+  }
+
   async refreshState(tablet: Tablet): Promise<void> {
     await this.client(tablet).refreshState({}, this.timeout);
   }
