@@ -28,6 +28,14 @@ async function currentState(env: VtctlEnv, info: WorkflowInfo): Promise<TrafficS
   return trafficState(ruleMap(await getRoutingRules(env.ts)), info.tables, info.targetKeyspace);
 }
 
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** Go's time.RFC822 in UTC, as Vitess stamps its dry-run results: "17 Oct 23 17:42 UTC". */
+export function rfc822(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${pad(date.getUTCDate())} ${MONTHS[date.getUTCMonth()]} ${pad(date.getUTCFullYear() % 100)} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())} UTC`;
+}
+
 function formatSeconds(ms: number): string {
   return `${Math.round(ms / 1000)}s`;
 }
@@ -154,7 +162,7 @@ export async function workflowSwitchTraffic(
     if (plan) lines.push(...describeSwitchWrites(plan));
     if (reads.length > 0 && backward) lines.push(...describeSwitchReads(info, reads, backward));
     return {
-      summary: `${command} dry run results for workflow ${keyspace}.${info.name} at ${new Date().toISOString()}`,
+      summary: `${command} dry run results for workflow ${keyspace}.${info.name} at ${rfc822(new Date())}`,
       startState: trafficStateString(start),
       currentState: trafficStateString(start),
       dryRunResults: lines,

@@ -11,6 +11,7 @@ import { FakeVReplication } from "../testing/fake-vreplication.js";
 import { createTestVtctld, snapshotTopo, type TestVtctld } from "../testing/fixtures.js";
 import { addKeyspaceWithShards } from "../testing/schema-fixtures.js";
 import { readArtifacts } from "./artifacts.js";
+import { rfc822 } from "./switch-traffic.js";
 
 let vtctld: TestVtctld;
 let vrepl: FakeVReplication;
@@ -349,6 +350,10 @@ describe("SwitchTraffic", () => {
     expect(response.dryRunResults).toContain(
       "Create reverse vreplication workflow commerce2customer_reverse",
     );
+    expect(response.summary).toMatch(
+      /^SwitchTraffic dry run results for workflow customer.commerce2customer at \d\d [A-Z][a-z]{2} \d\d \d\d:\d\d UTC$/,
+    );
+    expect(rfc822(new Date(Date.UTC(2023, 9, 17, 17, 42)))).toBe("17 Oct 23 17:42 UTC");
     expect(await snapshotTopo(vtctld.ts)).toEqual(before);
   });
 

@@ -73,10 +73,21 @@ function switchWritesCommand(name: "SwitchWrites" | "MigrateWrites"): Command {
       "filtered-replication-wait-time": { type: "duration", default: 0, help: "The old name of --timeout." },
       "reverse-replication": { type: "bool", default: true, help: "Create the reverse workflow." },
       "max-replication-lag-allowed": { type: "duration", default: 30_000, help: "The largest lag allowed." },
+      cancel: {
+        type: "bool",
+        default: false,
+        help: "Cancel a failed switch (a failed switch already restores the previous state by itself).",
+      },
     },
     args: [1, 1],
     async run(io, flags, args) {
       const { keyspace, workflow } = keyspaceWorkflow(args[0] as string);
+      if (flags.cancel) {
+        io.print(
+          `Nothing to cancel for workflow ${keyspace}.${workflow}: a failed ${name} restores the previous state by itself`,
+        );
+        return;
+      }
       io.print(
         await runSwitch(await io.client(), {
           keyspace,
