@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodePosition } from "../../libs/mysql/replication/index.js";
 import {
+  Filter,
+  type TableLastPK,
   type VEvent,
   VEventType,
   VStreamRowsRequest,
   type VStreamRowsResponse,
 } from "../../libs/proto/binlogdata.js";
 import { Type } from "../../libs/proto/query.js";
-import { rowText } from "../harness/vstream-client.js";
+import { rowText, VStreamReader } from "../harness/vstream-client.js";
 import { reached, rowEvents, VStreamTablet } from "../harness/vstream-tablet.js";
 import { waitFor } from "../harness/wait.js";
 
@@ -106,6 +108,102 @@ describe("VStreamRows, shared binlog reads and resuming, against a real vttablet
       await writerConn.end();
     }
   });
+
+  it("a copy-then-stream resumed mid-copy catches up the rows already copied: misses and repeats nothing", async () => {
+    await t.dba.query("CREATE TABLE resume_t (id INT PRIMARY KEY, v VARCHAR(60), n INT)");
+    for (let batch = 0; batch < 20; batch++) {
+      const values = Array.from({ length: 1000 }, (_, i) => {
+        const id = batch * 1000 + i + 1;
+        return `(${id}, '${"x".repeat(40)}${id}', 0)`;
+      });
+      await t.dba.query(`INSERT INTO resume_t VALUES ${values.join(",")}`);
+    }
+    const rules = [{ match: "resume_t", filter: "select * from resume_t" }];
+    const table = new Map<string, (string | null)[]>();
+    const repeated: string[] = [];
+    /** Applies whole transactions up to `until` (a COMMIT index, inclusive); returns the resume state there. */
+    const apply = (events: readonly VEvent[], until = events.length - 1) => {
+      let pending: VEvent[] = [];
+      let gtid = "";
+      let lastpk: TableLastPK | undefined;
+      let state = { gtid: "", lastpk: undefined as TableLastPK | undefined };
+      for (const event of events.slice(0, until + 1)) {
+        if (event.type === VEventType.ROW) pending.push(event);
+        if (event.type === VEventType.GTID) gtid = event.gtid;
+        if (event.type === VEventType.LASTPK && event.lastPKEvent?.tableLastPK !== undefined) {
+          lastpk = event.lastPKEvent.completed ? undefined : event.lastPKEvent.tableLastPK;
+        }
+        if (event.type !== VEventType.COMMIT) continue;
+        for (const change of pending.flatMap((e) => e.rowEvent!.rowChanges)) {
+          if (change.before !== undefined) table.delete(rowText(change.before)![0]!);
+          if (change.after !== undefined) {
+            const key = rowText(change.after)![0]!;
+            if (change.before === undefined && table.has(key)) repeated.push(key);
+            table.set(key, rowText(change.after)!);
+          }
+        }
+        pending = [];
+        state = { gtid, lastpk };
+      }
+      return state;
+    };
+    const first = new VStreamReader(t.client, {
+      target: t.target,
+      position: "",
+      filter: Filter.fromPartial({ rules }),
+      tableLastPKs: [{ tableName: "resume_t", lastpk: undefined }],
+    });
+    // The consumer stops after the first packet of rows (whatever else arrived is lost with it).
+    const firstPacketEnd = (events: readonly VEvent[]) => {
+      const lastpkAt = events.findIndex(
+        (e) => e.type === VEventType.LASTPK && e.lastPKEvent?.tableLastPK?.lastpk !== undefined,
+      );
+      return lastpkAt < 0 ? -1 : events.findIndex((e, i) => i > lastpkAt && e.type === VEventType.COMMIT);
+    };
+    await first.until("the first packet of rows", (events) => firstPacketEnd(events) >= 0);
+    await first.stop();
+    const saved = apply(first.events, firstPacketEnd(first.events));
+    expect(saved.gtid).toMatch(/^MariaDB\//);
+    expect(saved.lastpk?.tableName).toBe("resume_t");
+    const lastId = Number(rowText(saved.lastpk!.lastpk!.rows[0])![0]);
+    expect(lastId).toBeGreaterThan(10);
+    expect(lastId).toBeLessThan(20_000);
+    expect(table.size).toBe(lastId);
+
+    // Changes to rows already copied, to rows not yet copied, a key moved across the last key, new rows.
+    await t.dba.query(
+      `UPDATE resume_t SET n = n + 1, v = CONCAT('u', id) WHERE id <= ${lastId} AND id % 7 = 0`,
+    );
+    await t.dba.query(`DELETE FROM resume_t WHERE id <= ${lastId} AND id % 11 = 0`);
+    await t.dba.query(`UPDATE resume_t SET n = 5 WHERE id > ${lastId} AND id % 13 = 0`);
+    await t.dba.query("UPDATE resume_t SET id = 30001 WHERE id = 1");
+    await t.dba.query(`UPDATE resume_t SET id = 11 WHERE id = ${lastId + 1}`);
+    await t.dba.query(
+      "INSERT INTO resume_t VALUES (20001, 'new1', 1), (20002, 'new2', 1), (30002, 'new3', 1)",
+    );
+
+    const second = new VStreamReader(t.client, {
+      target: t.target,
+      position: saved.gtid,
+      filter: Filter.fromPartial({ rules }),
+      tableLastPKs: [saved.lastpk!],
+    });
+    await second.until("the copy phase", (events) =>
+      events.some((e) => e.type === VEventType.COPY_COMPLETED),
+    );
+    await t.dba.query("UPDATE resume_t SET n = 9 WHERE id = 3");
+    await reached(second, await t.binlogPosition());
+    await second.stop();
+    expect(second.error).toBeUndefined();
+    apply(second.events);
+
+    const final = await t.selectRows("SELECT * FROM resume_t ORDER BY id");
+    const applied = [...table.values()].sort((a, b) => Number(a[0]) - Number(b[0]));
+    expect(applied.length).toBe(final.length);
+    expect(applied).toEqual(final);
+    // No row is inserted while the consumer has it (a copy or catch-up repeating a row).
+    expect(repeated).toEqual([]);
+  }, 120_000);
 
   it("VStreamRows resumes after a last primary key", async () => {
     const responses: VStreamRowsResponse[] = [];

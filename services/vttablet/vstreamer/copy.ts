@@ -3,7 +3,6 @@ import { parsePosition, positionAtLeast } from "../../../libs/mysql/replication/
 import { quoteIdentifier } from "../../../libs/mysql/sql-literal.js";
 import {
   type Filter,
-  Filter as FilterCodec,
   RowChange,
   type TableLastPK,
   type VEvent,
@@ -12,7 +11,13 @@ import {
   type VStreamResponse,
   VStreamRowsRequest,
 } from "../../../libs/proto/binlogdata.js";
-import { type QueryResult, QueryResult as QueryResultCodec } from "../../../libs/proto/query.js";
+import {
+  type Field,
+  type QueryResult,
+  QueryResult as QueryResultCodec,
+  type Row,
+  Type,
+} from "../../../libs/proto/query.js";
 import { invalidArgument, type VtError } from "../../../libs/vterrors/index.js";
 import { type CompiledRule, compileFilter, ruleFor } from "./filter-rules.js";
 import { prepareRowStream, type RowStreamContext, streamRows } from "./row-streamer.js";
@@ -86,19 +91,16 @@ export async function tablesToCopy(
   return out;
 }
 
-/** The filter restricted to tables already copied (the catch-up streams only those). */
-function filterFor(tables: readonly CopyTable[]): Filter {
-  return FilterCodec.fromPartial({ rules: tables.map((t) => ({ match: t.name, filter: t.query })) });
-}
-
 /**
  * VStream with table_last_p_ks: copy, then stream (Vitess's uvstreamer). Each table is read in key order from
- * a consistent snapshot (VStreamRows) as BEGIN, FIELD, ROW..., LASTPK, COMMIT; after each table, the tables
- * copied before it catch up from the stream's position to that table's snapshot, so every copied table stands
- * at the same position; then LASTPK completed and that position as a GTID. COPY_COMPLETED ends the phase and
- * the stream goes on from the position with the whole filter. The first response lists every table to copy
- * as LASTPK events, so a caller that saves them can resume the copy (a table resumed mid-way restarts at its
- * last key from a new snapshot: changes to its earlier rows between the two snapshots are not replayed).
+ * a consistent snapshot (VStreamRows) as BEGIN, FIELD, ROW..., LASTPK, GTID, COMMIT, the GTID being the
+ * snapshot's position. Before a table's first rows, what was sent before (tables completed, and the rows at
+ * or below the last key of a table resumed mid-way) catches up from the stream's position to that snapshot
+ * (CatchUpRows), so everything sent stands at one position; after the table, LASTPK completed and that
+ * position as a GTID. COPY_COMPLETED ends the phase and the stream goes on from the position with the whole
+ * filter. The first copy response lists every table to copy as LASTPK events, so a caller that saves the
+ * LASTPKs and the last GTID can resume the copy: the request's position plus its table_last_p_ks, missing
+ * and repeating nothing.
  */
 export async function* copyThenStream(
   streamContext: VStreamContext,
@@ -132,21 +134,40 @@ export async function* copyThenStream(
     event(VEventType.LASTPK, { lastPKEvent: { tableLastPK: { tableName, lastpk }, completed } });
 
   let position = request.position;
-  const copied: CopyTable[] = [];
+  // Copy progress per table not yet completed in this stream: its last key sent (undefined: none yet).
+  const progress = new Map<string, QueryResult | undefined>(tables.map((t) => [t.name, t.lastpk]));
   let listed = tables.map((t) => lastPK(t.name, t.lastpk, false));
   for (const table of tables) {
     const prepared = await prepareRowStream(
       rowContext,
       VStreamRowsRequest.fromPartial({ query: table.query, lastpk: table.lastpk }),
     );
-    let snapshot = "";
     let fieldsSent = false;
     for await (const response of streamRows(rowContext, prepared, signal)) {
       if (signal.aborted) break;
       const events = [...listed, event(VEventType.BEGIN)];
       listed = [];
       if (!fieldsSent) {
-        snapshot = response.gtid;
+        const snapshot = response.gtid;
+        // Everything sent so far (tables completed, rows at or below a resumed table's last key) catches
+        // up from the stream's position to this snapshot, so it all stands at the snapshot's position.
+        if (position !== "" && !positionAtLeast(parsePosition(position), parsePosition(snapshot))) {
+          const keeper = new CatchUpRows(progress);
+          for await (const caught of catchUp(
+            streamContext,
+            request,
+            request.filter,
+            position,
+            snapshot,
+            signal,
+            stopped,
+          )) {
+            const kept = keeper.filter(caught.events);
+            if (kept.length > 0) yield { events: kept };
+          }
+          if (signal.aborted) break;
+        }
+        position = snapshot;
         fieldsSent = true;
         events.push(
           event(VEventType.FIELD, {
@@ -176,14 +197,12 @@ export async function* copyThenStream(
         );
       }
       if (response.lastpk !== undefined) {
-        events.push(
-          lastPK(
-            table.name,
-            QueryResultCodec.fromPartial({ fields: prepared.pkFields, rows: [response.lastpk] }),
-            false,
-          ),
-        );
+        const lastpk = QueryResultCodec.fromPartial({ fields: prepared.pkFields, rows: [response.lastpk] });
+        progress.set(table.name, lastpk);
+        events.push(lastPK(table.name, lastpk, false));
       }
+      // The position the rows sent so far stand at (a resumed stream catches up from it).
+      events.push(event(VEventType.GTID, { gtid: position }));
       events.push(event(VEventType.COMMIT));
       yield { events };
     }
@@ -192,17 +211,7 @@ export async function* copyThenStream(
       if (reason !== undefined) throw reason;
       return;
     }
-    // The tables copied before this one catch up to its snapshot.
-    if (
-      position !== "" &&
-      copied.length > 0 &&
-      !positionAtLeast(parsePosition(position), parsePosition(snapshot))
-    ) {
-      yield* catchUp(streamContext, request, filterFor(copied), position, snapshot, signal, stopped);
-      if (signal.aborted) return;
-    }
-    position = snapshot;
-    copied.push(table);
+    progress.delete(table.name);
     yield {
       events: [
         event(VEventType.BEGIN),
@@ -225,7 +234,7 @@ export async function* copyThenStream(
 async function* catchUp(
   context: VStreamContext,
   request: VStreamRequest,
-  filter: Filter,
+  filter: Filter | undefined,
   from: string,
   to: string,
   signal: AbortSignal,
@@ -249,4 +258,97 @@ async function* catchUp(
     signal.removeEventListener("abort", onAbort);
     inner.abort();
   }
+}
+
+/**
+ * Which catch-up row changes a copy sends (Vitess's uvstreamer filterEvents): every change of a table not
+ * being copied (completed, or streamed without a copy), none of a table whose copy has not started, and of a
+ * table copied up to a key only the row images at or below that key (an update moving a row across the key
+ * becomes its delete or its insert; the copy sends the rows above the key from its snapshot).
+ */
+export class CatchUpRows {
+  private readonly fields = new Map<string, Field[]>();
+
+  constructor(private readonly progress: ReadonlyMap<string, QueryResult | undefined>) {}
+
+  filter(events: readonly VEvent[]): VEvent[] {
+    const out: VEvent[] = [];
+    for (const event of events) {
+      if (event.type === VEventType.HEARTBEAT) continue;
+      if (event.type === VEventType.FIELD && event.fieldEvent !== undefined) {
+        const table = event.fieldEvent.tableName;
+        this.fields.set(table, event.fieldEvent.fields);
+        if (this.progress.has(table) && this.progress.get(table) === undefined) continue;
+        out.push(event);
+        continue;
+      }
+      if (event.type === VEventType.ROW && event.rowEvent !== undefined) {
+        const table = event.rowEvent.tableName;
+        if (!this.progress.has(table)) {
+          out.push(event);
+          continue;
+        }
+        const lastpk = this.progress.get(table);
+        if (lastpk === undefined || lastpk.rows[0] === undefined) continue;
+        const fields = this.fields.get(table) ?? [];
+        const indexes = lastpk.fields.map((pk) => fields.findIndex((f) => f.name === pk.name));
+        if (indexes.some((i) => i < 0)) {
+          // The filter does not select the key: send every change (the copy may repeat some rows).
+          out.push(event);
+          continue;
+        }
+        const last = rowCells(lastpk.rows[0]);
+        const atOrBelow = (row: Row | undefined): row is Row => {
+          if (row === undefined) return false;
+          const cells = rowCells(row);
+          for (let k = 0; k < indexes.length; k++) {
+            const c = compareCell(cells[indexes[k]!] ?? null, last[k] ?? null, lastpk.fields[k]!.type);
+            if (c !== 0) return c < 0;
+          }
+          return true;
+        };
+        const rowChanges = event.rowEvent.rowChanges.flatMap((change) => {
+          const before = atOrBelow(change.before) ? change.before : undefined;
+          const after = atOrBelow(change.after) ? change.after : undefined;
+          if (before === undefined && after === undefined) return [];
+          return [{ ...change, before, after }];
+        });
+        if (rowChanges.length > 0) out.push({ ...event, rowEvent: { ...event.rowEvent, rowChanges } });
+        continue;
+      }
+      out.push(event);
+    }
+    return out;
+  }
+}
+
+/** A row's cells (null for NULL). */
+function rowCells(row: Row): (Buffer | null)[] {
+  const out: (Buffer | null)[] = [];
+  let offset = 0;
+  for (const length of row.lengths) {
+    if (length < 0) {
+      out.push(null);
+      continue;
+    }
+    out.push(row.values.subarray(offset, offset + length));
+    offset += length;
+  }
+  return out;
+}
+
+/** Compares two cells of a key column of type `type` (NULL first; numbers by value; other types by bytes). */
+export function compareCell(a: Buffer | null, b: Buffer | null, type: Type): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
+  if ((type & 0x100) !== 0) {
+    const x = BigInt(a.toString("latin1"));
+    const y = BigInt(b.toString("latin1"));
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if ((type & 0x400) !== 0 || type === Type.DECIMAL) {
+    const x = Number(a.toString("latin1"));
+    const y = Number(b.toString("latin1"));
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  return Buffer.compare(a, b);
 }
