@@ -24,6 +24,13 @@ let conn: Connection | undefined;
 
 const ok = (...args: string[]): Promise<string> => (cluster as CommerceCluster).ok(...args);
 
+/** The command must fail with exit code 1; returns its stderr. */
+async function fails(...args: string[]): Promise<string> {
+  const result = await (cluster as CommerceCluster).client(...args);
+  expect(result.code, `${args.join(" ")} should have failed: ${result.stdout}`).toBe(1);
+  return result.stderr;
+}
+
 /** The single number `sql` selects, run as the DBA on a tablet. */
 async function count(alias: string, sql: string): Promise<number> {
   const out = JSON.parse(await ok("ExecuteFetchAsDBA", "--json", alias, sql)) as { rows: unknown[][] };
@@ -62,6 +69,18 @@ afterAll(async () => {
 }, 120_000);
 
 describe("seed 004: MoveTables customer and corder from commerce to customer", () => {
+  it("refuses bad input with the problem named, changing nothing", async () => {
+    expect(await fails(...MT, "create", "--source-keyspace", "nope", "--tables", "customer")).toMatch(
+      /keyspace nope not found/,
+    );
+    expect(
+      await fails(...MT, "create", "--source-keyspace", "commerce", "--tables", "customer,nope"),
+    ).toMatch(/table\(s\) not found in source keyspace commerce: nope/);
+    expect(await fails(...MT, "status")).toMatch(/workflow commerce2customer not found in keyspace customer/);
+    expect(await ok("GetRoutingRules")).toBe('{\n  "rules": []\n}\n');
+    expect(await ok("Workflow", "--keyspace", "customer", "list")).toBe("[]\n");
+  }, 60_000);
+
   it("create copies the tables and writes the 16 routing rules pointing at commerce", async () => {
     const created = await ok(...MT, "create", "--source-keyspace", "commerce", "--tables", "customer,corder");
     expect(created).toMatch(
@@ -96,6 +115,12 @@ describe("seed 004: MoveTables customer and corder from commerce to customer", (
     );
     expect(await count("zone1-200", "select count(*) from corder")).toBe(5);
 
+    expect(await fails(...MT, "complete")).toMatch(
+      /cannot complete workflow customer.commerce2customer: reads have not been switched/,
+    );
+    expect(await fails(...MT, "create", "--source-keyspace", "commerce", "--tables", "product")).toMatch(
+      /workflow commerce2customer already exists in keyspace customer/,
+    );
     const show = JSON.parse(await ok(...MT, "show", "--include-logs=false"));
     expect(show.workflows[0]).toMatchObject({
       name: "commerce2customer",
