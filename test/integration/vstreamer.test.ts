@@ -10,6 +10,7 @@ import { createDefaultVindexRegistry, int64Value, isSingleColumn } from "../../l
 import { Code, VtError } from "../../libs/vterrors/index.js";
 import { labels, rowText, type VStreamReader } from "../harness/vstream-client.js";
 import { expectStreamError, reached, rowEvents, VStreamTablet } from "../harness/vstream-tablet.js";
+import { waitFor } from "../harness/wait.js";
 
 const BLOB_16MB = 16 * 1024 * 1024;
 const t = new VStreamTablet("vstreamer", 320, "customer");
@@ -292,7 +293,17 @@ describe("VStream from a vttablet on real MariaDB", () => {
     // A purged position: the binlog that had it is gone.
     await t.dba.query("FLUSH BINARY LOGS");
     const [status] = await t.dba.query("SHOW MASTER STATUS");
-    await t.dba.query(`PURGE BINARY LOGS TO '${(status as { File: string }[])[0]!.File}'`);
+    const newest = (status as { File: string }[])[0]!.File;
+    // MariaDB keeps a binlog a dump thread still reads: let the running stream move past the flush first.
+    await t.dba.query("INSERT INTO errs_t VALUES (99999, 'after the flush')");
+    await good.until("the row written after the flush", (events) =>
+      rowEvents(events, "errs_t").some((c) => rowText(c.after)?.[0] === "99999"),
+    );
+    await waitFor("the older binlogs to be purged", async () => {
+      await t.dba.query(`PURGE BINARY LOGS TO '${newest}'`);
+      const [logs] = await t.dba.query("SHOW BINARY LOGS");
+      return (logs as unknown[]).length === 1;
+    });
     const purged = t.stream([{ match: "errs_t", filter: "" }], earlyPosition);
     const err = await purged.failure();
     expect(err).toBeInstanceOf(VtError);
