@@ -12,6 +12,7 @@ import { VitessService } from "../../libs/proto/vtgateservice.js";
 import { createCellInfo, openTopoServer, parseTabletAlias, type TopoServer } from "../../libs/topo/index.js";
 import { type EtcdHandle, startEtcd } from "../harness/etcd.js";
 import { startMysqld, type TestMysqld } from "../harness/mysqld.js";
+import { SEED_COMMERCE_TABLES } from "../harness/seed-data.js";
 import { makeTestDir } from "../harness/test-dir.js";
 import { startVtctld, type VtctldHandle, vtctldclient } from "../harness/vtctld.js";
 import { startVtgate, type VtgateHandle } from "../harness/vtgate.js";
@@ -61,36 +62,6 @@ async function tabletQueries(tablet: VttabletHandle): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${tablet.httpPort}/metrics`)).text();
   return counterTotal(text, "vttablet_queries_total");
 }
-
-const SEED_SELECT_OUTPUT = `Using commerce
-Customer
-+-------------+--------------------+
-| customer_id | email              |
-+-------------+--------------------+
-|           1 | alice@domain.com   |
-|           2 | bob@domain.com     |
-|           3 | charlie@domain.com |
-|           4 | dan@domain.com     |
-|           5 | eve@domain.com     |
-+-------------+--------------------+
-Product
-+----------+-------------+-------+
-| sku      | description | price |
-+----------+-------------+-------+
-| SKU-1001 | Monitor     |   100 |
-| SKU-1002 | Keyboard    |    30 |
-+----------+-------------+-------+
-COrder
-+----------+-------------+----------+-------+
-| order_id | customer_id | sku      | price |
-+----------+-------------+----------+-------+
-|        1 |           1 | SKU-1001 |   100 |
-|        2 |           2 | SKU-1002 |    30 |
-|        3 |           3 | SKU-1002 |    30 |
-|        4 |           4 | SKU-1002 |    30 |
-|        5 |           5 | SKU-1002 |    30 |
-+----------+-------------+----------+-------+
-`;
 
 describe("vtgate: commerce/0 (primary, replica, rdonly) on real etcd, MariaDB and vttablets", () => {
   let dir: string;
@@ -225,7 +196,7 @@ describe("vtgate: commerce/0 (primary, replica, rdonly) on real etcd, MariaDB an
       ["--table", "--unbuffered"],
     );
     expect(selected.stderr).toBe("");
-    expect(selected.stdout).toBe(SEED_SELECT_OUTPUT);
+    expect(selected.stdout).toBe(SEED_COMMERCE_TABLES);
     const tables = await mariadb(vtgate!.mysqlPort, "use commerce;\nshow tables;\n", ["--table"]);
     expect(tables.stdout).toContain("| Tables_in_vt_commerce |");
     expect(tables.stdout).toContain("| corder                |");
