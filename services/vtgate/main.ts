@@ -24,6 +24,7 @@ import {
   shutdown,
   writePidFile,
 } from "../../libs/servenv/index.js";
+import { bindHosts, listenOnFirst } from "../../libs/servenv/listen.js";
 import { getSrvKeyspace, openTopoServerFromFlags } from "../../libs/topo/index.js";
 import { createDefaultVindexRegistry } from "../../libs/vindexes/index.js";
 import { errorMessage } from "../../libs/vterrors/index.js";
@@ -41,28 +42,6 @@ import { addStatusSections } from "./status.js";
 import { TabletStreamSource, vStreamHandler } from "./vstream/index.js";
 
 const SHUTDOWN_GRACE_MS = 5_000;
-
-/** Where to listen: an explicit --bind-address, else every interface (IPv6 dual-stack, then IPv4 only). */
-function bindHosts(address: string): { http: string[]; grpc: string[] } {
-  if (address === "") return { http: ["::", "0.0.0.0"], grpc: ["[::]", "0.0.0.0"] };
-  const grpc = address.includes(":") && !address.startsWith("[") ? `[${address}]` : address;
-  return { http: [address], grpc: [grpc] };
-}
-
-async function listenOnFirst(
-  hosts: readonly string[],
-  listen: (host: string) => Promise<number>,
-): Promise<number> {
-  let lastError: unknown;
-  for (const host of hosts) {
-    try {
-      return await listen(host);
-    } catch (err) {
-      lastError = err;
-    }
-  }
-  throw lastError;
-}
 
 /**
  * Vitess's gateway_initial_tablet_timeout: before taking clients, wait a while for serving tablets of the

@@ -14,6 +14,7 @@ import {
   shutdown,
   writePidFile,
 } from "../../libs/servenv/index.js";
+import { bindHosts, listenOnFirst } from "../../libs/servenv/listen.js";
 import { openTopoServerFromFlags, tabletAliasString } from "../../libs/topo/index.js";
 import { errorMessage } from "../../libs/vterrors/index.js";
 import { resolveConfig, vttabletFlags, vttabletUsage } from "./flags.js";
@@ -32,29 +33,6 @@ import {
   VReplicationEngine,
 } from "./vreplication/index.js";
 import { MysqlSchemaSource, topoVindexes, VStreamerEngine } from "./vstreamer/index.js";
-
-/** Where to listen: an explicit --bind-address, else every interface (IPv6 dual-stack, then IPv4 only). */
-function bindHosts(address: string): { http: string[]; grpc: string[] } {
-  if (address === "") return { http: ["::", "0.0.0.0"], grpc: ["[::]", "0.0.0.0"] };
-  const grpc = address.includes(":") && !address.startsWith("[") ? `[${address}]` : address;
-  return { http: [address], grpc: [grpc] };
-}
-
-/** Listens on the first host that works (a machine without IPv6 refuses "::"). */
-async function listenOnFirst(
-  hosts: readonly string[],
-  listen: (host: string) => Promise<number>,
-): Promise<number> {
-  let lastError: unknown;
-  for (const host of hosts) {
-    try {
-      return await listen(host);
-    } catch (err) {
-      lastError = err;
-    }
-  }
-  throw lastError;
-}
 
 async function main(argv: string[]): Promise<number | undefined> {
   const { values } = parseFlags(vttabletFlags, argv);
