@@ -1,3 +1,4 @@
+import { quoteIdentifier, quoteString } from "../../../libs/mysql/sql-literal.js";
 import { T, type Token, tokenize } from "../../../libs/sqlparser/tokenizer.js";
 import {
   DBNAME_BIND_VAR,
@@ -40,14 +41,6 @@ export interface RewrittenSql {
 
 export function tableKey(qualifier: string | undefined, name: string): string {
   return `${qualifier ?? ""}\u0000${name}`;
-}
-
-function quoteIdent(name: string): string {
-  return `\`${name.replaceAll("`", "``")}\``;
-}
-
-function quoteString(value: string): string {
-  return `'${value.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
 }
 
 function isName(t: Token | undefined): boolean {
@@ -118,15 +111,15 @@ export function rewriteSql(sql: string, rw: SqlRewrite): RewrittenSql {
       const next = tokens[i + 2] as Token;
       const rename = rw.tables?.get(tableKey(t.text, next.text));
       if (rename) {
-        edits.push({ start: t.start, end: t.end, text: quoteIdent(rename.qualifier) });
+        edits.push({ start: t.start, end: t.end, text: quoteIdentifier(rename.qualifier) });
         if (rename.name !== next.text)
-          edits.push({ start: next.start, end: next.end, text: quoteIdent(rename.name) });
+          edits.push({ start: next.start, end: next.end, text: quoteIdentifier(rename.name) });
         i += 2;
         continue;
       }
       const db = rw.qualifiers?.get(t.text);
       if (db !== undefined && (isOp(tokens[i + 3], ".") || rw.tables === undefined)) {
-        edits.push({ start: t.start, end: t.end, text: quoteIdent(db) });
+        edits.push({ start: t.start, end: t.end, text: quoteIdentifier(db) });
         i += 2;
         continue;
       }
@@ -134,7 +127,7 @@ export function rewriteSql(sql: string, rw: SqlRewrite): RewrittenSql {
     if (rw.showDatabase && t.text === rw.showDatabase.from && !isOp(tokens[i + 1], ".")) {
       const before = tokens[i - 1];
       if (before && before.type === T.Ident && (before.lower === "from" || before.lower === "in")) {
-        edits.push({ start: t.start, end: t.end, text: quoteIdent(rw.showDatabase.to) });
+        edits.push({ start: t.start, end: t.end, text: quoteIdentifier(rw.showDatabase.to) });
       }
     }
   }
