@@ -1,13 +1,11 @@
-import { existsSync, mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { createConnection } from "mysql2/promise";
+import { distMain, launchDaemon, topoFlags } from "./daemon.js";
 import { freePort } from "./ports.js";
-import { type ExitStatus, type ManagedProcess, startProcess } from "./processes.js";
-import { waitFor } from "./wait.js";
+import type { ExitStatus, ManagedProcess } from "./processes.js";
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-export const VTGATE_MAIN = join(REPO, "dist/services/vtgate/main.js");
+export const VTGATE_MAIN = distMain("vtgate");
 
 export interface StartVtgateOptions {
   /** The etcd client address ("127.0.0.1:port") holding the global topology at /vitess/global. */
@@ -66,9 +64,6 @@ export async function showVitessTablets(mysqlPort: number): Promise<string[][]> 
  * tablets). Its output goes to `<dir>/vtgate.log`; stop it with `handle.stop()` in afterAll.
  */
 export async function startVtgate(options: StartVtgateOptions): Promise<VtgateHandle> {
-  if (!existsSync(VTGATE_MAIN)) {
-    throw new Error(`${VTGATE_MAIN} is missing: run 'npx tsc -p tsconfig.build.json' first`);
-  }
   const cell = options.cell ?? "zone1";
   const httpPort = options.httpPort ?? (await freePort());
   const grpcPort = options.grpcPort ?? (await freePort());
@@ -78,14 +73,7 @@ export async function startVtgate(options: StartVtgateOptions): Promise<VtgateHa
   const pidFile = join(vtgateDir, "vtgate.pid");
   const logFile = join(options.dir, "vtgate.log");
   const args = [
-    "--enable-source-maps",
-    VTGATE_MAIN,
-    "--topo-implementation",
-    "etcd2",
-    "--topo-global-server-address",
-    options.topoAddress,
-    "--topo-global-root",
-    options.topoRoot ?? "/vitess/global",
+    ...topoFlags(options.topoAddress, options.topoRoot),
     "--cell",
     cell,
     "--cells-to-watch",
@@ -113,28 +101,22 @@ export async function startVtgate(options: StartVtgateOptions): Promise<VtgateHa
       : ["--mysql-auth-server-impl", "none"]),
     ...(options.extraArgs ?? []),
   ];
-  const child = startProcess({ name: "vtgate", command: process.execPath, args, logFile });
-  try {
-    await waitFor(
-      `vtgate on MySQL port ${mysqlPort}`,
-      async () => {
-        if (!child.isRunning)
-          throw new Error(`exited during startup (${JSON.stringify(await child.exited)})`);
-        const rows = await showVitessTablets(mysqlPort);
-        const serving = rows.filter((row) => row[4] === "SERVING").length;
-        if (serving < (options.waitForServingTablets ?? 0)) {
-          throw new Error(`${serving} serving tablets of ${options.waitForServingTablets} wanted`);
-        }
-        return true;
-      },
-      { timeoutMs: options.startTimeoutMs ?? 60_000, intervalMs: 200 },
-    );
-  } catch (err) {
-    await child.stop({ signal: "SIGKILL" });
-    throw new Error(`vtgate did not start: ${(err as Error).message}\nlog tail:\n${child.logTail(40)}`, {
-      cause: err,
-    });
-  }
+  const child = await launchDaemon({
+    name: "vtgate",
+    main: VTGATE_MAIN,
+    args,
+    logFile,
+    readyWhat: `vtgate on MySQL port ${mysqlPort}`,
+    ready: async () => {
+      const rows = await showVitessTablets(mysqlPort);
+      const serving = rows.filter((row) => row[4] === "SERVING").length;
+      if (serving < (options.waitForServingTablets ?? 0)) {
+        throw new Error(`${serving} serving tablets of ${options.waitForServingTablets} wanted`);
+      }
+      return true;
+    },
+    timeoutMs: options.startTimeoutMs ?? 60_000,
+  });
   return {
     mysqlPort,
     grpcAddress: `localhost:${grpcPort}`,

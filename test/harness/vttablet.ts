@@ -1,15 +1,13 @@
-import { existsSync, mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { createGrpcClient } from "../../libs/grpc/index.js";
 import { TabletManagerService } from "../../libs/proto/tabletmanagerservice.js";
 import { parseTabletAlias, tabletAliasString } from "../../libs/topo/index.js";
+import { distMain, expectHealthy, launchDaemon, topoFlags } from "./daemon.js";
 import { freePort } from "./ports.js";
-import { type ExitStatus, type ManagedProcess, startProcess } from "./processes.js";
-import { waitFor } from "./wait.js";
+import type { ExitStatus, ManagedProcess } from "./processes.js";
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-export const VTTABLET_MAIN = join(REPO, "dist/services/vttablet/main.js");
+export const VTTABLET_MAIN = distMain("vttablet");
 
 export interface StartVttabletOptions {
   /** e.g. "zone1-100". */
@@ -56,9 +54,6 @@ export interface VttabletHandle {
  * `<dir>/vttablet-<uid>.log`; stop it with `handle.stop()` in afterAll.
  */
 export async function startVttablet(options: StartVttabletOptions): Promise<VttabletHandle> {
-  if (!existsSync(VTTABLET_MAIN)) {
-    throw new Error(`${VTTABLET_MAIN} is missing: run 'npx tsc -p tsconfig.build.json' first`);
-  }
   const alias = tabletAliasString(parseTabletAlias(options.tabletPath));
   const uid = parseTabletAlias(options.tabletPath).uid;
   const httpPort = options.httpPort ?? (await freePort());
@@ -68,14 +63,7 @@ export async function startVttablet(options: StartVttabletOptions): Promise<Vtta
   const pidFile = join(tabletDir, "vttablet.pid");
   const logFile = join(options.dir, `vttablet-${uid}.log`);
   const args = [
-    "--enable-source-maps",
-    VTTABLET_MAIN,
-    "--topo-implementation",
-    "etcd2",
-    "--topo-global-server-address",
-    options.topoAddress,
-    "--topo-global-root",
-    options.topoRoot ?? "/vitess/global",
+    ...topoFlags(options.topoAddress, options.topoRoot),
     "--tablet-path",
     options.tabletPath,
     "--init-keyspace",
@@ -101,19 +89,24 @@ export async function startVttablet(options: StartVttabletOptions): Promise<Vtta
   const grpcAddress = `localhost:${grpcPort}`;
 
   const launch = async (): Promise<ManagedProcess> => {
-    const child = startProcess({ name: `vttablet ${alias}`, command: process.execPath, args, logFile });
+    const client = createGrpcClient(TabletManagerService, grpcAddress);
     try {
-      await waitUntilServing(child, httpPort, grpcAddress, options.startTimeoutMs ?? 60_000);
-    } catch (err) {
-      await child.stop({ signal: "SIGKILL" });
-      throw new Error(
-        `vttablet ${alias} did not start: ${(err as Error).message}\nlog tail:\n${child.logTail(40)}`,
-        {
-          cause: err,
+      return await launchDaemon({
+        name: `vttablet ${alias}`,
+        main: VTTABLET_MAIN,
+        args,
+        logFile,
+        readyWhat: `vttablet on ${grpcAddress}`,
+        ready: async () => {
+          await expectHealthy(httpPort);
+          const pong = await client.rpc.ping({ payload: "harness" }, { timeoutMs: 1_000 });
+          return pong.payload === "harness";
         },
-      );
+        timeoutMs: options.startTimeoutMs ?? 60_000,
+      });
+    } finally {
+      client.close();
     }
-    return child;
   };
 
   let current = await launch();
@@ -133,30 +126,4 @@ export async function startVttablet(options: StartVttabletOptions): Promise<Vtta
       current = await launch();
     },
   };
-}
-
-async function waitUntilServing(
-  child: ManagedProcess,
-  httpPort: number,
-  grpcAddress: string,
-  timeoutMs: number,
-): Promise<void> {
-  const client = createGrpcClient(TabletManagerService, grpcAddress);
-  try {
-    await waitFor(
-      `vttablet on ${grpcAddress}`,
-      async () => {
-        if (!child.isRunning)
-          throw new Error(`exited during startup (${JSON.stringify(await child.exited)})`);
-        const response = await fetch(`http://127.0.0.1:${httpPort}/healthz`);
-        if (response.status !== 200)
-          throw new Error(`/healthz answered ${response.status}: ${await response.text()}`);
-        const pong = await client.rpc.ping({ payload: "harness" }, { timeoutMs: 1_000 });
-        return pong.payload === "harness";
-      },
-      { timeoutMs, intervalMs: 200 },
-    );
-  } finally {
-    client.close();
-  }
 }

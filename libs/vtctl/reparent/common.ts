@@ -5,7 +5,7 @@ import { type Tablet, TabletType } from "../../proto/topodata.js";
 import { getTablet, tabletAliasEqual, updateShardFields } from "../../topo/index.js";
 import { Code, errorMessage, VtError, withContext } from "../../vterrors/index.js";
 import { aliasOf, nowTime, timeMs } from "../common.js";
-import { type DurabilityPolicy, isReplicaSemiSync } from "../durability.js";
+import { type DurabilityPolicy, isReplicaSemiSync, semiSyncAckers } from "../durability.js";
 import type { VtctlEnv } from "../env.js";
 
 /**
@@ -182,4 +182,20 @@ export async function repointReplicas(
         `replicas: ${failures.map((f) => errorMessage(f.reason)).join("; ")}`,
     );
   }
+}
+
+/** The request PromoteReplica and InitPrimary take: semi-sync on when the durability policy wants acks. */
+export function promotionRequest(scope: ReparentScope): { semiSync: boolean } {
+  return { semiSync: semiSyncAckers(scope.durability) > 0 };
+}
+
+/** The last steps of every reparent: record the new primary in the shard, then repoint the other tablets. */
+export async function completePromotion(
+  scope: ReparentScope,
+  newPrimary: Tablet,
+  tablets: ReadonlyMap<string, Tablet>,
+  options: RepointOptions,
+): Promise<void> {
+  await updateShardPrimary(scope, newPrimary);
+  await repointReplicas(scope, newPrimary, tablets, options);
 }

@@ -4,16 +4,10 @@ import { type Tablet, TabletType } from "../../proto/topodata.js";
 import type { EmergencyReparentShardRequest, EmergencyReparentShardResponse } from "../../proto/vtctldata.js";
 import { lockShard, tabletAliasEqual, tabletAliasString } from "../../topo/index.js";
 import { errorMessage, failedPrecondition, invalidArgument, withContext } from "../../vterrors/index.js";
-import { aliasOf, compareAliases, durationMs, requireName, tabletMapForShard } from "../common.js";
-import { isPromotable, semiSyncAckers } from "../durability.js";
+import { aliasOf, compareAliases, requireName, tabletMapForShard } from "../common.js";
+import { isPromotable } from "../durability.js";
 import { DEFAULT_WAIT_REPLICAS_TIMEOUT_MS, type VtctlEnv } from "../env.js";
-import {
-  findCurrentPrimary,
-  ReparentLog,
-  type ReparentScope,
-  repointReplicas,
-  updateShardPrimary,
-} from "./common.js";
+import { completePromotion, findCurrentPrimary, promotionRequest, type ReparentScope } from "./common.js";
 import { checkPrimaryElect, openScope } from "./scope.js";
 
 const ACTION = "EmergencyReparentShard";
@@ -44,14 +38,14 @@ export async function emergencyReparentShard(
     }
     await checkPrimaryElect(env, keyspace, shard, request.newPrimary);
   }
-  const log = new ReparentLog(env, "emergency-reparent.ts");
-  const scope = await openScope(
-    env,
+  const scope = await openScope(env, {
     keyspace,
     shard,
-    log,
-    durationMs(request.waitReplicasTimeout, DEFAULT_WAIT_REPLICAS_TIMEOUT_MS),
-  );
+    waitReplicasTimeout: request.waitReplicasTimeout,
+    defaultWaitReplicasTimeoutMs: DEFAULT_WAIT_REPLICAS_TIMEOUT_MS,
+    logFile: "emergency-reparent.ts",
+  });
+  const { log } = scope;
   let promoted: Tablet | undefined;
   await lockShard(
     env.ts,
@@ -72,15 +66,11 @@ export async function emergencyReparentShard(
       log.info(`promoting ${chosenAlias} to primary`);
       const { position } = await env.tmc
         .forTablet(chosen)
-        .promoteReplica(
-          { semiSync: semiSyncAckers(scope.durability) > 0 },
-          { timeoutMs: env.remoteOperationTimeoutMs },
-        )
+        .promoteReplica(promotionRequest(scope), { timeoutMs: env.remoteOperationTimeoutMs })
         .catch((err: unknown) => {
           throw withContext(err, `failed to promote ${chosenAlias} to primary`);
         });
-      await updateShardPrimary(scope, chosen);
-      await repointReplicas(scope, chosen, tablets, {
+      await completePromotion(scope, chosen, tablets, {
         actionName: ACTION,
         journalPosition: position,
         forceStartReplication: true,

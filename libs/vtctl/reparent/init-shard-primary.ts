@@ -2,17 +2,10 @@ import { TabletType } from "../../proto/topodata.js";
 import type { InitShardPrimaryRequest, InitShardPrimaryResponse } from "../../proto/vtctldata.js";
 import { getShard, lockShard, tabletAliasEqual, tabletAliasString } from "../../topo/index.js";
 import { Code, errorMessage, failedPrecondition, VtError, withContext } from "../../vterrors/index.js";
-import {
-  aliasOf,
-  durationMs,
-  requireAlias,
-  requireName,
-  tabletDbName,
-  tabletMapForShard,
-} from "../common.js";
-import { isReplicaSemiSync, semiSyncAckers } from "../durability.js";
+import { aliasOf, requireAlias, requireName, tabletDbName, tabletMapForShard } from "../common.js";
+import { isReplicaSemiSync } from "../durability.js";
 import type { VtctlEnv } from "../env.js";
-import { nowNanos, ReparentLog, updateShardPrimary } from "./common.js";
+import { nowNanos, promotionRequest, updateShardPrimary } from "./common.js";
 import { checkPrimaryElect, openScope } from "./scope.js";
 
 const ACTION = "InitShardPrimary";
@@ -32,14 +25,14 @@ export async function initShardPrimary(
   const shard = requireName("shard", request.shard);
   const electAlias = requireAlias(request.primaryElectTabletAlias, "primary_elect_tablet_alias");
   await checkPrimaryElect(env, keyspace, shard, electAlias);
-  const log = new ReparentLog(env, "init-shard-primary.ts");
-  const scope = await openScope(
-    env,
+  const scope = await openScope(env, {
     keyspace,
     shard,
-    log,
-    durationMs(request.waitReplicasTimeout, DEFAULT_WAIT_MS),
-  );
+    waitReplicasTimeout: request.waitReplicasTimeout,
+    defaultWaitReplicasTimeoutMs: DEFAULT_WAIT_MS,
+    logFile: "init-shard-primary.ts",
+  });
+  const { log } = scope;
   const electName = tabletAliasString(electAlias);
   const rpc = { timeoutMs: env.remoteOperationTimeoutMs };
   const waits = { timeoutMs: scope.waitReplicasTimeoutMs };
@@ -90,7 +83,7 @@ export async function initShardPrimary(
     log.info(`initializing primary on ${electName}`);
     const { position } = await env.tmc
       .forTablet(elect)
-      .initPrimary({ semiSync: semiSyncAckers(scope.durability) > 0 }, rpc)
+      .initPrimary(promotionRequest(scope), rpc)
       .catch((err: unknown) => {
         throw withContext(err, `InitPrimary on ${electName} failed`);
       });

@@ -3,16 +3,15 @@ import type { Tablet, TabletAlias } from "../../proto/topodata.js";
 import type { PlannedReparentShardRequest, PlannedReparentShardResponse } from "../../proto/vtctldata.js";
 import { getShard, lockShard, tabletAliasEqual, tabletAliasString } from "../../topo/index.js";
 import { errorMessage, failedPrecondition, invalidArgument, withContext } from "../../vterrors/index.js";
-import { aliasOf, durationMs, requireName, tabletMapForShard } from "../common.js";
-import { isPromotable, semiSyncAckers } from "../durability.js";
+import { aliasOf, requireName, tabletMapForShard } from "../common.js";
+import { isPromotable } from "../durability.js";
 import { DEFAULT_WAIT_REPLICAS_TIMEOUT_MS, type VtctlEnv } from "../env.js";
 import {
+  completePromotion,
   findCurrentPrimary,
-  ReparentLog,
+  promotionRequest,
   type ReparentScope,
   replicatesFrom,
-  repointReplicas,
-  updateShardPrimary,
 } from "./common.js";
 import { checkPrimaryElect, openScope } from "./scope.js";
 
@@ -41,14 +40,14 @@ export async function plannedReparentShard(
   }
   // Validate the named tablet before taking the lock: a bad request changes nothing.
   if (request.newPrimary) await checkPrimaryElect(env, keyspace, shard, request.newPrimary);
-  const log = new ReparentLog(env, "planned-reparent.ts");
-  const scope = await openScope(
-    env,
+  const scope = await openScope(env, {
     keyspace,
     shard,
-    log,
-    durationMs(request.waitReplicasTimeout, DEFAULT_WAIT_REPLICAS_TIMEOUT_MS),
-  );
+    waitReplicasTimeout: request.waitReplicasTimeout,
+    defaultWaitReplicasTimeoutMs: DEFAULT_WAIT_REPLICAS_TIMEOUT_MS,
+    logFile: "planned-reparent.ts",
+  });
+  const { log } = scope;
   let promoted: TabletAlias | undefined;
   const action = `${ACTION}(${request.newPrimary ? tabletAliasString(request.newPrimary) : ""})`;
   await lockShard(env.ts, keyspace, shard, action, async (lock) => {
@@ -97,15 +96,11 @@ async function initialPromotion(scope: ReparentScope, newPrimary: Tablet, tablet
   );
   const { position } = await env.tmc
     .forTablet(newPrimary)
-    .initPrimary(
-      { semiSync: semiSyncAckers(scope.durability) > 0 },
-      { timeoutMs: scope.waitReplicasTimeoutMs },
-    )
+    .initPrimary(promotionRequest(scope), { timeoutMs: scope.waitReplicasTimeoutMs })
     .catch((err: unknown) => {
       throw withContext(err, `primary-elect tablet ${aliasOf(newPrimary)} failed to be promoted to primary`);
     });
-  await updateShardPrimary(scope, newPrimary);
-  await repointReplicas(scope, newPrimary, tablets, {
+  await completePromotion(scope, newPrimary, tablets, {
     actionName: ACTION,
     journalPosition: position,
     forceStartReplication: true,
@@ -125,8 +120,7 @@ async function partialPromotionRecovery(scope: ReparentScope, primary: Tablet, t
     throw withContext(err, `failed to SetReadWrite on current primary ${aliasOf(primary)}`);
   });
   const { position } = await client.primaryPosition({}, rpc);
-  await updateShardPrimary(scope, primary);
-  await repointReplicas(scope, primary, tablets, {
+  await completePromotion(scope, primary, tablets, {
     actionName: ACTION,
     journalPosition: position,
     forceStartReplication: false,
@@ -175,7 +169,7 @@ async function gracefulPromotion(
   const undo = async (why: string): Promise<void> => {
     log.warn(`${why}; undoing the demotion of ${oldAlias}`);
     try {
-      await oldClient.undoDemotePrimary({ semiSync: semiSyncAckers(scope.durability) > 0 }, rpc);
+      await oldClient.undoDemotePrimary(promotionRequest(scope), rpc);
     } catch (err) {
       log.warn(`UndoDemotePrimary on ${oldAlias} failed: ${errorMessage(err)}`);
     }
@@ -204,13 +198,10 @@ async function gracefulPromotion(
 
   // (e) Promote, (f) record it, (g) repoint everyone else, the old primary included.
   log.info(`promoting ${newAlias} to primary`);
-  const { position } = await newClient
-    .promoteReplica({ semiSync: semiSyncAckers(scope.durability) > 0 }, rpc)
-    .catch((err: unknown) => {
-      throw withContext(err, `failed PromoteReplica(primary=${newAlias})`);
-    });
-  await updateShardPrimary(scope, newPrimary);
-  await repointReplicas(scope, newPrimary, tablets, {
+  const { position } = await newClient.promoteReplica(promotionRequest(scope), rpc).catch((err: unknown) => {
+    throw withContext(err, `failed PromoteReplica(primary=${newAlias})`);
+  });
+  await completePromotion(scope, newPrimary, tablets, {
     actionName: ACTION,
     journalPosition: position,
     forceStartReplication: false,

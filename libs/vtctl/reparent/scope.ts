@@ -1,24 +1,36 @@
 import type { Tablet, TabletAlias } from "../../proto/topodata.js";
+import type { Duration } from "../../proto/vttime.js";
 import { getTablet, isTopoError, TopoErrorCode, tabletAliasString } from "../../topo/index.js";
 import { invalidArgument } from "../../vterrors/index.js";
-import { findTablet, getKeyspaceOrNotFound, tabletMapForShard } from "../common.js";
+import { durationMs, findTablet, getKeyspaceOrNotFound, tabletMapForShard } from "../common.js";
 import { isPromotable, parseDurabilityPolicy } from "../durability.js";
 import type { VtctlEnv } from "../env.js";
 import { getShardOrNotFound } from "../shards.js";
-import type { ReparentLog, ReparentScope } from "./common.js";
+import { ReparentLog, type ReparentScope } from "./common.js";
 
-/** Checks the keyspace and shard exist and reads the keyspace's durability policy. */
-export async function openScope(
-  env: VtctlEnv,
-  keyspace: string,
-  shard: string,
-  log: ReparentLog,
-  waitReplicasTimeoutMs: number,
-): Promise<ReparentScope> {
+/** Where a reparent runs and how long it waits for replicas (--wait-replicas-timeout, else the default). */
+export interface ScopeRequest {
+  keyspace: string;
+  shard: string;
+  waitReplicasTimeout: Duration | undefined;
+  defaultWaitReplicasTimeoutMs: number;
+  /** Source file named in the log events vtctldclient prints. */
+  logFile: string;
+}
+
+/** Checks the keyspace and shard exist, reads the keyspace's durability policy and starts the reparent's log. */
+export async function openScope(env: VtctlEnv, request: ScopeRequest): Promise<ReparentScope> {
+  const { keyspace, shard } = request;
   const record = await getKeyspaceOrNotFound(env.ts, keyspace);
   await getShardOrNotFound(env, keyspace, shard);
-  const durability = parseDurabilityPolicy(record.durabilityPolicy);
-  return { env, keyspace, shard, durability, log, waitReplicasTimeoutMs };
+  return {
+    env,
+    keyspace,
+    shard,
+    durability: parseDurabilityPolicy(record.durabilityPolicy),
+    log: new ReparentLog(env, request.logFile),
+    waitReplicasTimeoutMs: durationMs(request.waitReplicasTimeout, request.defaultWaitReplicasTimeoutMs),
+  };
 }
 
 /**
