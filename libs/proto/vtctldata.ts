@@ -36,7 +36,14 @@ import {
   tabletTypeFromJSON,
   tabletTypeToJSON,
 } from "./topodata.js";
-import { Keyspace as Keyspace3, KeyspaceRoutingRules, RoutingRules, ShardRoutingRules, SrvVSchema } from "./vschema.js";
+import {
+  Keyspace as Keyspace3,
+  KeyspaceRoutingRules,
+  MirrorRules,
+  RoutingRules,
+  ShardRoutingRules,
+  SrvVSchema,
+} from "./vschema.js";
 import { CallerID } from "./vtrpc.js";
 import { Duration, Time } from "./vttime.js";
 
@@ -327,6 +334,15 @@ export interface ApplyRoutingRulesRequest {
 }
 
 export interface ApplyRoutingRulesResponse {
+}
+
+export interface ApplyMirrorRulesRequest {
+  mirrorRules: MirrorRules | undefined;
+  skipRebuild: boolean;
+  rebuildCells: string[];
+}
+
+export interface ApplyMirrorRulesResponse {
 }
 
 export interface ApplyShardRoutingRulesRequest {
@@ -675,6 +691,13 @@ export interface GetShardRequest {
 
 export interface GetShardResponse {
   shard: Shard | undefined;
+}
+
+export interface GetMirrorRulesRequest {
+}
+
+export interface GetMirrorRulesResponse {
+  mirrorRules: MirrorRules | undefined;
 }
 
 export interface GetShardRoutingRulesRequest {
@@ -1347,6 +1370,23 @@ export interface WorkflowSwitchTrafficResponse {
   startState: string;
   currentState: string;
   dryRunResults: string[];
+}
+
+/**
+ * WorkflowMirrorTrafficRequest mirrors percent of the queries on a MoveTables
+ * workflow's tables in the source keyspace to the target keyspace.
+ */
+export interface WorkflowMirrorTrafficRequest {
+  keyspace: string;
+  workflow: string;
+  tabletTypes: TabletType[];
+  percent: number;
+}
+
+export interface WorkflowMirrorTrafficResponse {
+  summary: string;
+  startState: string;
+  currentState: string;
 }
 
 export interface WorkflowUpdateRequest {
@@ -4595,6 +4635,173 @@ export const ApplyRoutingRulesResponse: MessageFns<ApplyRoutingRulesResponse> = 
   },
   fromPartial<I extends Exact<DeepPartial<ApplyRoutingRulesResponse>, I>>(_: I): ApplyRoutingRulesResponse {
     const message = createBaseApplyRoutingRulesResponse();
+    return message;
+  },
+};
+
+function createBaseApplyMirrorRulesRequest(): ApplyMirrorRulesRequest {
+  return { mirrorRules: undefined, skipRebuild: false, rebuildCells: [] };
+}
+
+export const ApplyMirrorRulesRequest: MessageFns<ApplyMirrorRulesRequest> = {
+  encode(message: ApplyMirrorRulesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.mirrorRules !== undefined) {
+      MirrorRules.encode(message.mirrorRules, writer.uint32(10).fork()).join();
+    }
+    if (message.skipRebuild !== false) {
+      writer.uint32(16).bool(message.skipRebuild);
+    }
+    for (const v of message.rebuildCells) {
+      writer.uint32(26).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApplyMirrorRulesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApplyMirrorRulesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.mirrorRules = MirrorRules.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.skipRebuild = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.rebuildCells.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApplyMirrorRulesRequest {
+    return {
+      mirrorRules: isSet(object.mirrorRules)
+        ? MirrorRules.fromJSON(object.mirrorRules)
+        : isSet(object.mirror_rules)
+        ? MirrorRules.fromJSON(object.mirror_rules)
+        : undefined,
+      skipRebuild: isSet(object.skipRebuild)
+        ? globalThis.Boolean(object.skipRebuild)
+        : isSet(object.skip_rebuild)
+        ? globalThis.Boolean(object.skip_rebuild)
+        : false,
+      rebuildCells: globalThis.Array.isArray(object?.rebuildCells)
+        ? object.rebuildCells.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.rebuild_cells)
+        ? object.rebuild_cells.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ApplyMirrorRulesRequest): unknown {
+    const obj: any = {};
+    if (message.mirrorRules !== undefined) {
+      obj.mirrorRules = MirrorRules.toJSON(message.mirrorRules);
+    }
+    if (message.skipRebuild !== false) {
+      obj.skipRebuild = message.skipRebuild;
+    }
+    if (message.rebuildCells?.length) {
+      obj.rebuildCells = message.rebuildCells;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ApplyMirrorRulesRequest>, I>>(base?: I): ApplyMirrorRulesRequest {
+    return ApplyMirrorRulesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ApplyMirrorRulesRequest>, I>>(object: I): ApplyMirrorRulesRequest {
+    const message = createBaseApplyMirrorRulesRequest();
+    message.mirrorRules = (object.mirrorRules !== undefined && object.mirrorRules !== null)
+      ? MirrorRules.fromPartial(object.mirrorRules)
+      : undefined;
+    message.skipRebuild = object.skipRebuild ?? false;
+    message.rebuildCells = object.rebuildCells?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseApplyMirrorRulesResponse(): ApplyMirrorRulesResponse {
+  return {};
+}
+
+export const ApplyMirrorRulesResponse: MessageFns<ApplyMirrorRulesResponse> = {
+  encode(_: ApplyMirrorRulesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApplyMirrorRulesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApplyMirrorRulesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ApplyMirrorRulesResponse {
+    return {};
+  },
+
+  toJSON(_: ApplyMirrorRulesResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ApplyMirrorRulesResponse>, I>>(base?: I): ApplyMirrorRulesResponse {
+    return ApplyMirrorRulesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ApplyMirrorRulesResponse>, I>>(_: I): ApplyMirrorRulesResponse {
+    const message = createBaseApplyMirrorRulesResponse();
     return message;
   },
 };
@@ -10414,6 +10621,133 @@ export const GetShardResponse: MessageFns<GetShardResponse> = {
   fromPartial<I extends Exact<DeepPartial<GetShardResponse>, I>>(object: I): GetShardResponse {
     const message = createBaseGetShardResponse();
     message.shard = (object.shard !== undefined && object.shard !== null) ? Shard.fromPartial(object.shard) : undefined;
+    return message;
+  },
+};
+
+function createBaseGetMirrorRulesRequest(): GetMirrorRulesRequest {
+  return {};
+}
+
+export const GetMirrorRulesRequest: MessageFns<GetMirrorRulesRequest> = {
+  encode(_: GetMirrorRulesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetMirrorRulesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetMirrorRulesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): GetMirrorRulesRequest {
+    return {};
+  },
+
+  toJSON(_: GetMirrorRulesRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetMirrorRulesRequest>, I>>(base?: I): GetMirrorRulesRequest {
+    return GetMirrorRulesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetMirrorRulesRequest>, I>>(_: I): GetMirrorRulesRequest {
+    const message = createBaseGetMirrorRulesRequest();
+    return message;
+  },
+};
+
+function createBaseGetMirrorRulesResponse(): GetMirrorRulesResponse {
+  return { mirrorRules: undefined };
+}
+
+export const GetMirrorRulesResponse: MessageFns<GetMirrorRulesResponse> = {
+  encode(message: GetMirrorRulesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.mirrorRules !== undefined) {
+      MirrorRules.encode(message.mirrorRules, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetMirrorRulesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetMirrorRulesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.mirrorRules = MirrorRules.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetMirrorRulesResponse {
+    return {
+      mirrorRules: isSet(object.mirrorRules)
+        ? MirrorRules.fromJSON(object.mirrorRules)
+        : isSet(object.mirror_rules)
+        ? MirrorRules.fromJSON(object.mirror_rules)
+        : undefined,
+    };
+  },
+
+  toJSON(message: GetMirrorRulesResponse): unknown {
+    const obj: any = {};
+    if (message.mirrorRules !== undefined) {
+      obj.mirrorRules = MirrorRules.toJSON(message.mirrorRules);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetMirrorRulesResponse>, I>>(base?: I): GetMirrorRulesResponse {
+    return GetMirrorRulesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetMirrorRulesResponse>, I>>(object: I): GetMirrorRulesResponse {
+    const message = createBaseGetMirrorRulesResponse();
+    message.mirrorRules = (object.mirrorRules !== undefined && object.mirrorRules !== null)
+      ? MirrorRules.fromPartial(object.mirrorRules)
+      : undefined;
     return message;
   },
 };
@@ -22170,6 +22504,252 @@ export const WorkflowSwitchTrafficResponse: MessageFns<WorkflowSwitchTrafficResp
     message.startState = object.startState ?? "";
     message.currentState = object.currentState ?? "";
     message.dryRunResults = object.dryRunResults?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseWorkflowMirrorTrafficRequest(): WorkflowMirrorTrafficRequest {
+  return { keyspace: "", workflow: "", tabletTypes: [], percent: 0 };
+}
+
+export const WorkflowMirrorTrafficRequest: MessageFns<WorkflowMirrorTrafficRequest> = {
+  encode(message: WorkflowMirrorTrafficRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.keyspace !== "") {
+      writer.uint32(10).string(message.keyspace);
+    }
+    if (message.workflow !== "") {
+      writer.uint32(18).string(message.workflow);
+    }
+    if (message.tabletTypes.length !== 0) {
+      writer.uint32(26).fork();
+      for (const v of message.tabletTypes) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    if (message.percent !== 0) {
+      writer.uint32(37).float(message.percent);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WorkflowMirrorTrafficRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWorkflowMirrorTrafficRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.keyspace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.workflow = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag === 24) {
+              message.tabletTypes.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 26) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.tabletTypes.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 4: {
+            if (tag !== 37) {
+              break;
+            }
+
+            message.percent = reader.float();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WorkflowMirrorTrafficRequest {
+    return {
+      keyspace: isSet(object.keyspace) ? globalThis.String(object.keyspace) : "",
+      workflow: isSet(object.workflow) ? globalThis.String(object.workflow) : "",
+      tabletTypes: globalThis.Array.isArray(object?.tabletTypes)
+        ? object.tabletTypes.map((e: any) => tabletTypeFromJSON(e))
+        : globalThis.Array.isArray(object?.tablet_types)
+        ? object.tablet_types.map((e: any) => tabletTypeFromJSON(e))
+        : [],
+      percent: isSet(object.percent) ? globalThis.Number(object.percent) : 0,
+    };
+  },
+
+  toJSON(message: WorkflowMirrorTrafficRequest): unknown {
+    const obj: any = {};
+    if (message.keyspace !== "") {
+      obj.keyspace = message.keyspace;
+    }
+    if (message.workflow !== "") {
+      obj.workflow = message.workflow;
+    }
+    if (message.tabletTypes?.length) {
+      obj.tabletTypes = message.tabletTypes.map((e) => tabletTypeToJSON(e));
+    }
+    if (message.percent !== 0) {
+      obj.percent = floatToJson(message.percent);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WorkflowMirrorTrafficRequest>, I>>(base?: I): WorkflowMirrorTrafficRequest {
+    return WorkflowMirrorTrafficRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WorkflowMirrorTrafficRequest>, I>>(object: I): WorkflowMirrorTrafficRequest {
+    const message = createBaseWorkflowMirrorTrafficRequest();
+    message.keyspace = object.keyspace ?? "";
+    message.workflow = object.workflow ?? "";
+    message.tabletTypes = object.tabletTypes?.map((e) => e) || [];
+    message.percent = object.percent ?? 0;
+    return message;
+  },
+};
+
+function createBaseWorkflowMirrorTrafficResponse(): WorkflowMirrorTrafficResponse {
+  return { summary: "", startState: "", currentState: "" };
+}
+
+export const WorkflowMirrorTrafficResponse: MessageFns<WorkflowMirrorTrafficResponse> = {
+  encode(message: WorkflowMirrorTrafficResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.summary !== "") {
+      writer.uint32(10).string(message.summary);
+    }
+    if (message.startState !== "") {
+      writer.uint32(18).string(message.startState);
+    }
+    if (message.currentState !== "") {
+      writer.uint32(26).string(message.currentState);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WorkflowMirrorTrafficResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWorkflowMirrorTrafficResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.summary = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.startState = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.currentState = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WorkflowMirrorTrafficResponse {
+    return {
+      summary: isSet(object.summary) ? globalThis.String(object.summary) : "",
+      startState: isSet(object.startState)
+        ? globalThis.String(object.startState)
+        : isSet(object.start_state)
+        ? globalThis.String(object.start_state)
+        : "",
+      currentState: isSet(object.currentState)
+        ? globalThis.String(object.currentState)
+        : isSet(object.current_state)
+        ? globalThis.String(object.current_state)
+        : "",
+    };
+  },
+
+  toJSON(message: WorkflowMirrorTrafficResponse): unknown {
+    const obj: any = {};
+    if (message.summary !== "") {
+      obj.summary = message.summary;
+    }
+    if (message.startState !== "") {
+      obj.startState = message.startState;
+    }
+    if (message.currentState !== "") {
+      obj.currentState = message.currentState;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WorkflowMirrorTrafficResponse>, I>>(base?: I): WorkflowMirrorTrafficResponse {
+    return WorkflowMirrorTrafficResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WorkflowMirrorTrafficResponse>, I>>(
+    object: I,
+  ): WorkflowMirrorTrafficResponse {
+    const message = createBaseWorkflowMirrorTrafficResponse();
+    message.summary = object.summary ?? "";
+    message.startState = object.startState ?? "";
+    message.currentState = object.currentState ?? "";
     return message;
   },
 };

@@ -26,6 +26,8 @@ import {
   AddCellsAliasResponse,
   ApplyKeyspaceRoutingRulesRequest,
   ApplyKeyspaceRoutingRulesResponse,
+  ApplyMirrorRulesRequest,
+  ApplyMirrorRulesResponse,
   ApplyRoutingRulesRequest,
   ApplyRoutingRulesResponse,
   ApplySchemaRequest,
@@ -74,6 +76,8 @@ import {
   GetKeyspaceRoutingRulesResponse,
   GetKeyspacesRequest,
   GetKeyspacesResponse,
+  GetMirrorRulesRequest,
+  GetMirrorRulesResponse,
   GetPermissionsRequest,
   GetPermissionsResponse,
   GetRoutingRulesRequest,
@@ -172,6 +176,8 @@ import {
   VDiffStopResponse,
   WorkflowDeleteRequest,
   WorkflowDeleteResponse,
+  WorkflowMirrorTrafficRequest,
+  WorkflowMirrorTrafficResponse,
   WorkflowStatusRequest,
   WorkflowStatusResponse,
   WorkflowSwitchTrafficRequest,
@@ -846,6 +852,28 @@ export const VtctldService = {
       Buffer.from(ApplyRoutingRulesResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ApplyRoutingRulesResponse => ApplyRoutingRulesResponse.decode(value),
   },
+  getMirrorRules: {
+    path: "/vtctlservice.Vtctld/GetMirrorRules" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetMirrorRulesRequest): Buffer =>
+      Buffer.from(GetMirrorRulesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetMirrorRulesRequest => GetMirrorRulesRequest.decode(value),
+    responseSerialize: (value: GetMirrorRulesResponse): Buffer =>
+      Buffer.from(GetMirrorRulesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetMirrorRulesResponse => GetMirrorRulesResponse.decode(value),
+  },
+  applyMirrorRules: {
+    path: "/vtctlservice.Vtctld/ApplyMirrorRules" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ApplyMirrorRulesRequest): Buffer =>
+      Buffer.from(ApplyMirrorRulesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ApplyMirrorRulesRequest => ApplyMirrorRulesRequest.decode(value),
+    responseSerialize: (value: ApplyMirrorRulesResponse): Buffer =>
+      Buffer.from(ApplyMirrorRulesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ApplyMirrorRulesResponse => ApplyMirrorRulesResponse.decode(value),
+  },
   getShardRoutingRules: {
     path: "/vtctlservice.Vtctld/GetShardRoutingRules" as const,
     requestStream: false as const,
@@ -980,6 +1008,17 @@ export const VtctldService = {
     responseSerialize: (value: WorkflowSwitchTrafficResponse): Buffer =>
       Buffer.from(WorkflowSwitchTrafficResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): WorkflowSwitchTrafficResponse => WorkflowSwitchTrafficResponse.decode(value),
+  },
+  workflowMirrorTraffic: {
+    path: "/vtctlservice.Vtctld/WorkflowMirrorTraffic" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: WorkflowMirrorTrafficRequest): Buffer =>
+      Buffer.from(WorkflowMirrorTrafficRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WorkflowMirrorTrafficRequest => WorkflowMirrorTrafficRequest.decode(value),
+    responseSerialize: (value: WorkflowMirrorTrafficResponse): Buffer =>
+      Buffer.from(WorkflowMirrorTrafficResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): WorkflowMirrorTrafficResponse => WorkflowMirrorTrafficResponse.decode(value),
   },
   workflowUpdate: {
     path: "/vtctlservice.Vtctld/WorkflowUpdate" as const,
@@ -1137,6 +1176,8 @@ export interface VtctldServer extends UntypedServiceImplementation {
   getSrvVSchemas: handleUnaryCall<GetSrvVSchemasRequest, GetSrvVSchemasResponse>;
   getRoutingRules: handleUnaryCall<GetRoutingRulesRequest, GetRoutingRulesResponse>;
   applyRoutingRules: handleUnaryCall<ApplyRoutingRulesRequest, ApplyRoutingRulesResponse>;
+  getMirrorRules: handleUnaryCall<GetMirrorRulesRequest, GetMirrorRulesResponse>;
+  applyMirrorRules: handleUnaryCall<ApplyMirrorRulesRequest, ApplyMirrorRulesResponse>;
   getShardRoutingRules: handleUnaryCall<GetShardRoutingRulesRequest, GetShardRoutingRulesResponse>;
   applyShardRoutingRules: handleUnaryCall<ApplyShardRoutingRulesRequest, ApplyShardRoutingRulesResponse>;
   getKeyspaceRoutingRules: handleUnaryCall<GetKeyspaceRoutingRulesRequest, GetKeyspaceRoutingRulesResponse>;
@@ -1150,6 +1191,7 @@ export interface VtctldServer extends UntypedServiceImplementation {
   workflowDelete: handleUnaryCall<WorkflowDeleteRequest, WorkflowDeleteResponse>;
   workflowStatus: handleUnaryCall<WorkflowStatusRequest, WorkflowStatusResponse>;
   workflowSwitchTraffic: handleUnaryCall<WorkflowSwitchTrafficRequest, WorkflowSwitchTrafficResponse>;
+  workflowMirrorTraffic: handleUnaryCall<WorkflowMirrorTrafficRequest, WorkflowMirrorTrafficResponse>;
   workflowUpdate: handleUnaryCall<WorkflowUpdateRequest, WorkflowUpdateResponse>;
   /** VDiff. */
   vDiffCreate: handleUnaryCall<VDiffCreateRequest, VDiffCreateResponse>;
@@ -2041,6 +2083,36 @@ export interface VtctldClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ApplyRoutingRulesResponse) => void,
   ): ClientUnaryCall;
+  getMirrorRules(
+    request: GetMirrorRulesRequest,
+    callback: (error: ServiceError | null, response: GetMirrorRulesResponse) => void,
+  ): ClientUnaryCall;
+  getMirrorRules(
+    request: GetMirrorRulesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetMirrorRulesResponse) => void,
+  ): ClientUnaryCall;
+  getMirrorRules(
+    request: GetMirrorRulesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetMirrorRulesResponse) => void,
+  ): ClientUnaryCall;
+  applyMirrorRules(
+    request: ApplyMirrorRulesRequest,
+    callback: (error: ServiceError | null, response: ApplyMirrorRulesResponse) => void,
+  ): ClientUnaryCall;
+  applyMirrorRules(
+    request: ApplyMirrorRulesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ApplyMirrorRulesResponse) => void,
+  ): ClientUnaryCall;
+  applyMirrorRules(
+    request: ApplyMirrorRulesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ApplyMirrorRulesResponse) => void,
+  ): ClientUnaryCall;
   getShardRoutingRules(
     request: GetShardRoutingRulesRequest,
     callback: (error: ServiceError | null, response: GetShardRoutingRulesResponse) => void,
@@ -2221,6 +2293,21 @@ export interface VtctldClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: WorkflowSwitchTrafficResponse) => void,
+  ): ClientUnaryCall;
+  workflowMirrorTraffic(
+    request: WorkflowMirrorTrafficRequest,
+    callback: (error: ServiceError | null, response: WorkflowMirrorTrafficResponse) => void,
+  ): ClientUnaryCall;
+  workflowMirrorTraffic(
+    request: WorkflowMirrorTrafficRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: WorkflowMirrorTrafficResponse) => void,
+  ): ClientUnaryCall;
+  workflowMirrorTraffic(
+    request: WorkflowMirrorTrafficRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: WorkflowMirrorTrafficResponse) => void,
   ): ClientUnaryCall;
   workflowUpdate(
     request: WorkflowUpdateRequest,
