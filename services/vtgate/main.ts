@@ -173,6 +173,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       { gateway, topology, serverVersion: values["mysql-server-version"] },
       { planCacheSize: values["gate-query-cache-size"], stats: metrics },
     );
+    metrics.watchPlanCache(http.metrics, () => executor.planCache);
 
     await waitForInitialTablets(healthCheck, config, values["gateway-initial-tablet-timeout"], logger);
 

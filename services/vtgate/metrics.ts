@@ -1,5 +1,11 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { type HealthCheck, type TabletHealth, tabletTypeName } from "../../libs/discovery/index.js";
+import {
+  type CounterChild,
+  type HistogramChild,
+  HotCounter,
+  HotHistogram,
+} from "../../libs/servenv/hot-metrics.js";
 import { Code, errorCode } from "../../libs/vterrors/index.js";
 import type { ExecutorStats } from "./executor/executor.js";
 import type { BufferOutcome, BufferStats } from "./gateway/failover-buffer.js";
@@ -15,18 +21,26 @@ export interface TabletCallCounts {
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-/** Plan labels by plan: describing a plan on every statement showed in make bench-vtgate's profiles. */
-const planLabels = new WeakMap<Plan, string>();
+type TabletLabel = "tablet" | "keyspace" | "shard" | "tablet_type" | "operation";
 
-function planLabel(plan: Plan): string {
-  let label = planLabels.get(plan);
-  if (label === undefined) {
-    const description = plan.instructions.describe();
-    const variant = description.variant;
-    label = typeof variant === "string" ? `${description.operator}:${variant}` : description.operator;
-    planLabels.set(plan, label);
-  }
-  return label;
+export interface PlanCacheStats {
+  hits: number;
+  misses: number;
+  size: number;
+}
+
+/** The per-statement counters of one plan, resolved once per plan (the per-query path). */
+interface PlanChildren {
+  queries: CounterChild;
+  latency: HistogramChild;
+}
+
+/** The counters of calls to one tablet (alias, type) for one operation. */
+interface TabletChildren {
+  calls: CounterChild;
+  errors: CounterChild;
+  latency: HistogramChild;
+  counts: TabletCallCounts;
 }
 
 /**
@@ -35,12 +49,15 @@ function planLabel(plan: Plan): string {
  * keyspace/type/plan, latency, errors by code, calls per tablet, buffering outcomes, open connections.
  */
 export class VtgateMetrics implements ExecutorStats, GatewayStats, BufferStats {
-  private readonly queries: Counter<"keyspace" | "statement" | "plan">;
-  private readonly latency: Histogram<"statement">;
+  private readonly queries: HotCounter<"keyspace" | "statement" | "plan">;
+  private readonly latency: HotHistogram<"statement">;
   private readonly errors: Counter<"code" | "statement">;
-  private readonly tabletCalls: Counter<"tablet" | "keyspace" | "shard" | "tablet_type" | "operation">;
-  private readonly tabletErrors: Counter<"tablet" | "keyspace" | "shard" | "tablet_type" | "operation">;
-  private readonly tabletLatency: Histogram<"operation">;
+  private readonly tabletCalls: HotCounter<TabletLabel>;
+  private readonly tabletErrors: HotCounter<TabletLabel>;
+  private readonly tabletLatency: HotHistogram<"operation">;
+  /** Children by plan: describing a plan (its label) on every statement showed in make bench-vtgate's profiles. */
+  private readonly planChildren = new WeakMap<Plan, PlanChildren>();
+  private readonly tabletChildren = new Map<string, TabletChildren>();
   private readonly buffer: Counter<"keyspace" | "shard" | "outcome">;
   private readonly bufferWait: Histogram;
   private readonly connections: Gauge;
@@ -50,18 +67,16 @@ export class VtgateMetrics implements ExecutorStats, GatewayStats, BufferStats {
 
   constructor(registry: Registry, healthCheck: HealthCheck) {
     const registers = [registry];
-    this.queries = new Counter({
+    this.queries = new HotCounter(registry, {
       name: "vtgate_queries_total",
       help: "Statements executed, by keyspace, statement type and plan",
       labelNames: ["keyspace", "statement", "plan"],
-      registers,
     });
-    this.latency = new Histogram({
+    this.latency = new HotHistogram(registry, {
       name: "vtgate_query_duration_seconds",
       help: "Time to execute a statement, by statement type",
       labelNames: ["statement"],
       buckets: LATENCY_BUCKETS,
-      registers,
     });
     this.errors = new Counter({
       name: "vtgate_query_errors_total",
@@ -69,24 +84,22 @@ export class VtgateMetrics implements ExecutorStats, GatewayStats, BufferStats {
       labelNames: ["code", "statement"],
       registers,
     });
-    this.tabletCalls = new Counter({
+    const tabletLabels: TabletLabel[] = ["tablet", "keyspace", "shard", "tablet_type", "operation"];
+    this.tabletCalls = new HotCounter(registry, {
       name: "vtgate_tablet_calls_total",
       help: "Calls to tablets, by tablet, target and operation",
-      labelNames: ["tablet", "keyspace", "shard", "tablet_type", "operation"],
-      registers,
+      labelNames: tabletLabels,
     });
-    this.tabletErrors = new Counter({
+    this.tabletErrors = new HotCounter(registry, {
       name: "vtgate_tablet_call_errors_total",
       help: "Calls to tablets that failed",
-      labelNames: ["tablet", "keyspace", "shard", "tablet_type", "operation"],
-      registers,
+      labelNames: tabletLabels,
     });
-    this.tabletLatency = new Histogram({
+    this.tabletLatency = new HotHistogram(registry, {
       name: "vtgate_tablet_call_duration_seconds",
       help: "Time of calls to tablets, by operation",
       labelNames: ["operation"],
       buckets: LATENCY_BUCKETS,
-      registers,
     });
     this.buffer = new Counter({
       name: "vtgate_buffer_requests_total",
@@ -131,30 +144,99 @@ export class VtgateMetrics implements ExecutorStats, GatewayStats, BufferStats {
 
   statement(plan: Plan | undefined, durationMs: number, error: unknown): void {
     const statement = plan?.statementType ?? "UNPLANNED";
-    if (plan) this.queries.inc({ keyspace: plan.keyspace, statement, plan: planLabel(plan) });
-    this.latency.observe({ statement }, durationMs / 1000);
+    if (plan) {
+      const children = this.childrenOf(plan);
+      children.queries.inc();
+      children.latency.observe(durationMs / 1000);
+    } else {
+      this.latency.child({ statement }).observe(durationMs / 1000);
+    }
     if (error !== undefined) this.errors.inc({ code: Code[errorCode(error)] ?? "UNKNOWN", statement });
   }
 
   tabletCall(tablet: TabletHealth, operation: GatewayOperation, durationMs: number, error: unknown): void {
-    const labels = {
-      tablet: tablet.alias,
-      keyspace: tablet.target.keyspace,
-      shard: tablet.target.shard,
-      tablet_type: tabletTypeName(tablet.target.tabletType),
-      operation,
-    };
-    this.tabletCalls.inc(labels);
-    if (error !== undefined) this.tabletErrors.inc(labels);
-    this.tabletLatency.observe({ operation }, durationMs / 1000);
-    let counts = this.perTablet.get(tablet.alias);
-    if (!counts) {
-      counts = { calls: 0, errors: 0, totalMs: 0 };
-      this.perTablet.set(tablet.alias, counts);
+    const { keyspace, shard, tabletType } = tablet.target;
+    const key = `${tablet.alias}/${keyspace}/${shard}/${tabletType}/${operation}`;
+    let children = this.tabletChildren.get(key);
+    if (children === undefined) {
+      const labels = {
+        tablet: tablet.alias,
+        keyspace,
+        shard,
+        tablet_type: tabletTypeName(tabletType),
+        operation,
+      };
+      children = {
+        calls: this.tabletCalls.child(labels),
+        errors: this.tabletErrors.child(labels),
+        latency: this.tabletLatency.child({ operation }),
+        counts: this.countsOf(tablet.alias),
+      };
+      this.tabletChildren.set(key, children);
     }
+    children.calls.inc();
+    children.latency.observe(durationMs / 1000);
+    const counts = children.counts;
     counts.calls++;
     counts.totalMs += durationMs;
-    if (error !== undefined) counts.errors++;
+    if (error !== undefined) {
+      children.errors.inc();
+      counts.errors++;
+    }
+  }
+
+  /** vtgate_plan_cache_{hits,misses}_total and vtgate_plan_cache_plans from the executor's plan cache, read when scraped. */
+  watchPlanCache(registry: Registry, cache: () => PlanCacheStats): void {
+    new Counter({
+      name: "vtgate_plan_cache_hits_total",
+      help: "Statements whose plan came from the plan cache",
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(cache().hits);
+      },
+    });
+    new Counter({
+      name: "vtgate_plan_cache_misses_total",
+      help: "Statements that had to be planned",
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(cache().misses);
+      },
+    });
+    new Gauge({
+      name: "vtgate_plan_cache_plans",
+      help: "Plans held in the plan cache",
+      registers: [registry],
+      collect() {
+        this.set(cache().size);
+      },
+    });
+  }
+
+  private childrenOf(plan: Plan): PlanChildren {
+    let children = this.planChildren.get(plan);
+    if (children === undefined) {
+      const description = plan.instructions.describe();
+      const variant = description.variant;
+      const label = typeof variant === "string" ? `${description.operator}:${variant}` : description.operator;
+      children = {
+        queries: this.queries.child({ keyspace: plan.keyspace, statement: plan.statementType, plan: label }),
+        latency: this.latency.child({ statement: plan.statementType }),
+      };
+      this.planChildren.set(plan, children);
+    }
+    return children;
+  }
+
+  private countsOf(alias: string): TabletCallCounts {
+    let counts = this.perTablet.get(alias);
+    if (!counts) {
+      counts = { calls: 0, errors: 0, totalMs: 0 };
+      this.perTablet.set(alias, counts);
+    }
+    return counts;
   }
 
   buffered(keyspace: string, shard: string, outcome: BufferOutcome, waitedMs: number): void {

@@ -1,5 +1,11 @@
-import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { Counter, Gauge, type Registry } from "prom-client";
 import type { PoolStats } from "../../../libs/mysql/pool.js";
+import {
+  type CounterChild,
+  type HistogramChild,
+  HotCounter,
+  HotHistogram,
+} from "../../../libs/servenv/hot-metrics.js";
 import { Code } from "../../../libs/vterrors/index.js";
 import type { PlanType } from "./statement-kind.js";
 
@@ -14,26 +20,26 @@ function fresh(registry: Registry, name: string): string {
  * Errors, the pools' Capacity/InUse and Kills).
  */
 export class TabletServerMetrics {
-  private readonly queries: Counter<"plan_type">;
-  private readonly latency: Histogram<"plan_type">;
+  private readonly queries: HotCounter<"plan_type">;
+  private readonly latency: HotHistogram<"plan_type">;
+  /** Per plan type, resolved once (the per-query path). */
+  private readonly byPlanType = new Map<PlanType, { count: CounterChild; latency: HistogramChild }>();
   private readonly errors: Counter<"error_code">;
   private readonly txKilled: Counter;
   private readonly queriesKilled: Counter;
 
   constructor(registry: Registry, pools: () => readonly PoolStats[]) {
     const registers = [registry];
-    this.queries = new Counter({
-      name: fresh(registry, "vttablet_queries_total"),
+    this.queries = new HotCounter(registry, {
+      name: "vttablet_queries_total",
       help: "Statements executed, by plan type",
       labelNames: ["plan_type"],
-      registers,
     });
-    this.latency = new Histogram({
-      name: fresh(registry, "vttablet_query_duration_seconds"),
+    this.latency = new HotHistogram(registry, {
+      name: "vttablet_query_duration_seconds",
       help: "Time to execute a statement (streaming: until the last row), by plan type",
       labelNames: ["plan_type"],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers,
     });
     this.errors = new Counter({
       name: fresh(registry, "vttablet_errors_total"),
@@ -81,8 +87,16 @@ export class TabletServerMetrics {
   }
 
   query(planType: PlanType, seconds: number): void {
-    this.queries.inc({ plan_type: planType });
-    this.latency.observe({ plan_type: planType }, seconds);
+    let children = this.byPlanType.get(planType);
+    if (children === undefined) {
+      children = {
+        count: this.queries.child({ plan_type: planType }),
+        latency: this.latency.child({ plan_type: planType }),
+      };
+      this.byPlanType.set(planType, children);
+    }
+    children.count.inc();
+    children.latency.observe(seconds);
   }
 
   error(code: Code): void {
