@@ -1,9 +1,25 @@
+import type { KeyspaceId } from "../../../libs/key/index.js";
 import { type BindVariable, type QueryResult, Type } from "../../../libs/proto/query.js";
 import { TabletType } from "../../../libs/proto/topodata.js";
-import { type AnySingleColumn, describeValue, isNull, type SqlValue } from "../../../libs/vindexes/index.js";
+import {
+  type AnySingleColumn,
+  describeValue,
+  isNull,
+  type LookupExecutor,
+  type SqlValue,
+} from "../../../libs/vindexes/index.js";
 import { Code, VtError } from "../../../libs/vterrors/index.js";
-import type { InsertIdWriter, ResolvedShard, SessionReader, ShardExecutor, ShardResolver } from "./cursor.js";
+import type {
+  InsertIdWriter,
+  ResolvedShard,
+  SessionReader,
+  ShardExecutor,
+  ShardResolver,
+  TransactionController,
+} from "./cursor.js";
 import { ALL_SHARDS, compareShardNames } from "./destination.js";
+import { type InsertLookup, writeInsertLookups } from "./insert-lookups.js";
+import { insideTransaction } from "./inside-transaction.js";
 import type { BindVars, PlanDescription, Primitive, ResultCallback } from "./primitive.js";
 import type { SessionBindVars } from "./route.js";
 import { concatResults, withSessionBindVars } from "./route.js";
@@ -35,9 +51,24 @@ export interface InsertShardedParams {
     readonly sequenceTable: string;
   };
   readonly sessionBindVars?: SessionBindVars;
+  /** The table's lookup vindexes: owned ones get their rows written first, unowned ones are verified. */
+  readonly lookups?: readonly InsertLookup[];
+  /** `insert ignore` or `on duplicate key update`: lookup rows are created with `insert ignore`. */
+  readonly ignoreMode?: boolean;
 }
 
-type InsertCursor = ShardResolver & ShardExecutor & SessionReader & InsertIdWriter;
+/** The auto_increment value of each row, and the first one the sequence handed out. */
+interface FilledIds {
+  readonly values: readonly (SqlValue | undefined)[];
+  readonly first: bigint | undefined;
+}
+
+type InsertCursor = ShardResolver &
+  ShardExecutor &
+  SessionReader &
+  InsertIdWriter &
+  LookupExecutor &
+  TransactionController;
 
 function int64(value: bigint): BindVariable {
   return { type: Type.INT64, value: Buffer.from(value.toString()), values: [] };
@@ -55,8 +86,14 @@ export class InsertSharded implements Primitive<InsertCursor> {
   constructor(readonly params: InsertShardedParams) {}
 
   async execute(cursor: InsertCursor, bindVars: BindVars): Promise<QueryResult> {
-    const p = this.params;
+    // Sequence values are reserved outside the statement's transaction, as Vitess does.
     const ids = await this.fillIds(cursor, bindVars);
+    if (!this.params.lookups?.length) return this.insert(cursor, bindVars, ids);
+    return insideTransaction(cursor, () => this.insert(cursor, bindVars, ids));
+  }
+
+  private async insert(cursor: InsertCursor, bindVars: BindVars, ids: FilledIds): Promise<QueryResult> {
+    const p = this.params;
     const vindexValues = p.vindexValues.map((v, i) => {
       if (v === undefined) {
         const id = ids.values[i];
@@ -75,16 +112,26 @@ export class InsertSharded implements Primitive<InsertCursor> {
       }
     }
     const dests = await mapRouteValues(p.vindex, undefined, vindexValues);
-    const perShard = new Map<string, { shard: ResolvedShard; rows: number[] }>();
-    dests.forEach((dest, i) => {
+    const ksids = dests.map((dest, i): KeyspaceId => {
       if (dest.kind !== "keyspaceId") {
         throw new VtError(
           Code.INVALID_ARGUMENT,
           `cannot insert into ${p.table}: could not map ${describeValue(vindexValues[i] as SqlValue)} of column ${p.vindexColumn} to a keyspace id with vindex ${p.vindex.name}`,
         );
       }
-      const [shard] = cursor.resolveShards(p.keyspace, dest);
+      return dest.id;
+    });
+    const shards = ksids.map((id) => {
+      const [shard] = cursor.resolveShards(p.keyspace, { kind: "keyspaceId", id });
       if (!shard) throw new VtError(Code.UNAVAILABLE, `no shard of ${p.keyspace} for a row of ${p.table}`);
+      return shard;
+    });
+    const keep = p.lookups?.length
+      ? await writeInsertLookups(cursor, p.table, p.lookups, ksids, p.ignoreMode ?? false, bindVars)
+      : undefined;
+    const perShard = new Map<string, { shard: ResolvedShard; rows: number[] }>();
+    shards.forEach((shard, i) => {
+      if (keep && !keep[i]) return;
       const entry = perShard.get(shard.target.shard) ?? { shard, rows: [] };
       entry.rows.push(i);
       perShard.set(shard.target.shard, entry);
@@ -114,10 +161,7 @@ export class InsertSharded implements Primitive<InsertCursor> {
   }
 
   /** The auto_increment value of each row: given, or the next from the sequence. */
-  private async fillIds(
-    cursor: InsertCursor,
-    bindVars: BindVars,
-  ): Promise<{ values: (SqlValue | undefined)[]; first: bigint | undefined }> {
+  private async fillIds(cursor: InsertCursor, bindVars: BindVars): Promise<FilledIds> {
     const auto = this.params.autoIncrement;
     if (!auto) return { values: [], first: undefined };
     const given = auto.values.map((v) => {
@@ -162,6 +206,9 @@ export class InsertSharded implements Primitive<InsertCursor> {
       keyspace: p.keyspace,
       table: p.table,
       vindex: p.vindex.name,
+      ...(p.lookups?.length
+        ? { lookups: p.lookups.map((l) => `${l.vindex.name} (${l.owned ? "owned" : "verified"})`) }
+        : {}),
       ...(p.autoIncrement
         ? {
             autoIncrement: `${p.autoIncrement.column} from ${p.autoIncrement.sequenceKeyspace}.${p.autoIncrement.sequenceTable}`,

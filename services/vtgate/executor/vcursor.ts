@@ -233,18 +233,19 @@ export class VCursor implements PlanCursor {
       target: { keyspace: keyspace ?? "", shard: undefined, tabletType: this.session.target.tabletType },
       dbName: (ks) => topology.dbName(ks),
     });
-    const result = await plan.instructions.execute(this, bindVars);
-    const rows = rowsOf(result).map((row) =>
-      row.map(
-        (v, i): SqlValue =>
-          v === null ? NULL_VALUE : { type: result.fields[i]?.type ?? Type.VARBINARY, value: v },
-      ),
-    );
-    return { rows };
+    return lookupRows(await plan.instructions.execute(this, bindVars));
   }
 
-  executeKeyspaceId(): Promise<LookupRows> {
-    return Promise.reject(new VtError(Code.UNIMPLEMENTED, "unsupported: lookup vindex verification"));
+  /** Consistent lookups lock the owner row on its shard, inside the statement's transaction. */
+  async executeKeyspaceId(
+    keyspace: string,
+    ksid: Uint8Array,
+    sql: string,
+    bindVars: BindVariables,
+  ): Promise<LookupRows> {
+    const [shard] = this.resolveShards(keyspace, { kind: "keyspaceId", id: ksid }, TabletType.PRIMARY);
+    if (!shard) throw new VtError(Code.UNAVAILABLE, `no shard of ${keyspace} for a keyspace id`);
+    return lookupRows(await this.executeShard(shard, { sql, bindVariables: bindVars }, { isDML: true }));
   }
 
   setLastInsertId(id: string): void {
@@ -359,6 +360,16 @@ export class VCursor implements PlanCursor {
   get vschema(): VSchema {
     return this.services.topology.vschema;
   }
+}
+
+function lookupRows(result: QueryResult): LookupRows {
+  const rows = rowsOf(result).map((row) =>
+    row.map(
+      (v, i): SqlValue =>
+        v === null ? NULL_VALUE : { type: result.fields[i]?.type ?? Type.VARBINARY, value: v },
+    ),
+  );
+  return { rows };
 }
 
 /** The savepoint a queued `savepoint x` statement creates (lower case, unquoted). */

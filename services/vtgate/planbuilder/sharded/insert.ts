@@ -1,7 +1,8 @@
 import { type Expr, formatExpr, formatIdent, type Insert } from "../../../../libs/sqlparser/index.js";
 import { isCursorSingleColumn, isLookup, isSingleColumn } from "../../../../libs/vindexes/index.js";
-import type { KeyspaceRef } from "../../../../libs/vschema/index.js";
+import type { KeyspaceRef, VSchemaTable } from "../../../../libs/vschema/index.js";
 import type { PlanCursor } from "../../engine/cursor.js";
+import type { InsertLookup } from "../../engine/insert-lookups.js";
 import { InsertSharded, seqVar } from "../../engine/insert-sharded.js";
 import type { Primitive } from "../../engine/primitive.js";
 import type { RouteValue } from "../../engine/route-values.js";
@@ -20,8 +21,8 @@ function rowValue(e: Expr, column: string): RouteValue | undefined {
 
 /**
  * INSERT ... VALUES into a sharded table: the primary vindex column's value per row (or the sequence's),
- * rows split per shard at execution (engine/insert-sharded.ts). INSERT ... SELECT and tables owning
- * lookup vindexes are refused.
+ * rows split per shard at execution (engine/insert-sharded.ts), lookup vindex rows written first.
+ * INSERT ... SELECT is refused.
  */
 export function planShardedInsert(
   ctx: PlanContext,
@@ -41,8 +42,8 @@ export function planShardedInsert(
   const primary = table.columnVindexes[0];
   if (!primary) throw unsupported(`table ${table.name} has no primary vindex`);
   if (primary.columns.length !== 1) throw unsupported(`multi-column vindex ${primary.name}`);
-  if (table.columnVindexes.some((cv) => isLookup(cv.vindex))) {
-    throw unsupported(`INSERT into table ${table.name}, which has lookup vindexes`);
+  if (ins.action === "replace" && table.owned.length > 0) {
+    throw unsupported(`REPLACE into table ${table.name}, which owns lookup vindexes`);
   }
   const vindex = primary.vindex;
   if (!isSingleColumn(vindex) && !isCursorSingleColumn(vindex)) throw unsupported(`vindex ${primary.name}`);
@@ -91,6 +92,7 @@ export function planShardedInsert(
     }
     rows.push(`(${exprs.join(", ")})`);
   });
+  const lookups = insertLookups(table, lower, ins.rows.rows);
   const verb = ins.action === "replace" ? "replace" : `insert${ins.ignore ? " ignore" : ""}`;
   const prefix = `${verb} into ${formatIdent(table.name)}(${columns.map((c) => formatIdent(c)).join(", ")}) values `;
   const suffix =
@@ -118,5 +120,35 @@ export function planShardedInsert(
         }
       : {}),
     sessionBindVars: rewritten.sessionBindVars,
+    ...(lookups.length > 0 ? { lookups, ignoreMode: ins.ignore || ins.onDuplicate.length > 0 } : {}),
+  });
+}
+
+/**
+ * The lookup vindexes of the table with their values per row: a column the INSERT leaves out is NULL
+ * (then `ignore_nulls` decides), as in Vitess.
+ */
+function insertLookups(
+  table: VSchemaTable,
+  columns: readonly string[],
+  rows: readonly (readonly Expr[])[],
+): InsertLookup[] {
+  return table.columnVindexes.slice(1).flatMap((cv): InsertLookup[] => {
+    const vindex = cv.vindex;
+    if (!isLookup(vindex)) return [];
+    if (!isCursorSingleColumn(vindex) || cv.columns.length !== 1) {
+      throw unsupported(`INSERT into ${table.name}: multi-column lookup vindex ${cv.name}`);
+    }
+    const at = cv.columns.map((c) => columns.indexOf(c.toLowerCase()));
+    const values = rows.map((row) =>
+      at.map((i, c) => {
+        const e = i < 0 ? undefined : row[i];
+        if (e?.kind === "Default") {
+          throw unsupported(`DEFAULT as the value of lookup vindex column ${cv.columns[c]}`);
+        }
+        return e === undefined ? undefined : rowValue(e, cv.columns[c] as string);
+      }),
+    );
+    return [{ vindex, columns: cv.columns, owned: cv.owned, values }];
   });
 }
