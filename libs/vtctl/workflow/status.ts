@@ -25,6 +25,19 @@ export function streamLagSeconds(stream: ReadVReplicationWorkflowResponse_Stream
   return updated > 0 ? Math.max(0, nowS - updated) : 0;
 }
 
+/**
+ * How far the target is behind its source (Vitess's transaction lag, which SwitchTraffic checks): seconds
+ * since the source commit time of the last transaction applied, or since the last source heartbeat when that
+ * is more recent (nothing to apply since). Unlike time_updated, which a throttled or idle stream keeps
+ * moving, this grows while the stream falls behind. A stream that recorded neither yet falls back to
+ * time_updated.
+ */
+export function transactionLagSeconds(stream: ReadVReplicationWorkflowResponse_Stream, nowS: number): number {
+  const applied = Math.max(stream.transactionTimestamp?.seconds ?? 0, stream.timeHeartbeat?.seconds ?? 0);
+  if (applied === 0) return streamLagSeconds(stream, nowS);
+  return Math.max(0, nowS - applied);
+}
+
 /** The status line's "info" of a stream, as Vitess: the error, copy progress (with `copy`), or the VStream lag. */
 export function streamInfo(
   stream: ReadVReplicationWorkflowResponse_Stream,

@@ -15,7 +15,7 @@ import {
 } from "./load.js";
 import { type ReadType, ruleMap } from "./routing-rules.js";
 import { type TrafficState, trafficState, trafficStateString } from "./state.js";
-import { streamLagSeconds } from "./status.js";
+import { transactionLagSeconds } from "./status.js";
 import { describeSwitchReads, switchReads } from "./switch-reads.js";
 import { describeSwitchWrites, switchWrites, type WritesPlan } from "./switch-writes.js";
 
@@ -57,7 +57,7 @@ function checkStreams(name: string, streams: readonly TargetStreams[], maxLagMs:
           `cannot switch traffic for workflow ${name} at this time: stream ${stream.id} on shard ${target.shard} is ${state}: ${why}`,
         );
       }
-      maxLagS = Math.max(maxLagS, streamLagSeconds(stream, nowS));
+      maxLagS = Math.max(maxLagS, transactionLagSeconds(stream, nowS));
     }
   }
   if (maxLagS * 1000 > maxLagMs) {

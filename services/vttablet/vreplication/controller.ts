@@ -4,6 +4,7 @@ import { rowsAsStrings } from "../../../libs/mysql/query-result.js";
 import { quoteString } from "../../../libs/mysql/sql-literal.js";
 import { Code, errorMessage, isVtError, VtError } from "../../../libs/vterrors/index.js";
 import { copyCycle } from "./copier.js";
+import { maxLag } from "./lag-probe.js";
 import { type PlayContext, play } from "./player.js";
 import { parseTabletTypes, type SourcePicker, type SourceStreamer } from "./source.js";
 import {
@@ -16,6 +17,7 @@ import {
   updateStateSql,
 } from "./stream-record.js";
 import { tableRoutes } from "./table-plan.js";
+import { type LagReading, StreamThrottler, SYSTEM_CLOCK } from "./throttler.js";
 
 /** A target connection of its own per stream; `close` cuts it (a transaction in flight rolls back). */
 export interface StreamDb extends TargetDb {
@@ -40,6 +42,8 @@ export const DEFAULT_CONTROLLER_OPTIONS: ControllerOptions = {
 export interface ControllerDeps {
   readonly openDb: (dbName: string) => Promise<StreamDb>;
   readonly picker: SourcePicker;
+  /** The lag of the target shard's replicas, for max_replication_lag (absent: only the source's lag counts). */
+  readonly replicaLag?: (signal: AbortSignal) => Promise<LagReading | undefined>;
   readonly logger: Logger;
   readonly options: ControllerOptions;
 }
@@ -189,6 +193,7 @@ export class StreamController {
       onDdl: source.onDdl,
       logger,
       signal: this.abort.signal,
+      throttler: this.throttler(db, record, this.source),
       onProgress: () => {
         this.progressed = true;
       },
@@ -218,6 +223,27 @@ export class StreamController {
     if (record.message !== "")
       await db.execute(`update _vt.vreplication set message = '' where id = ${this.id}`);
     await play(context, { startPos: record.pos, stopPos: record.stopPos || undefined });
+  }
+
+  /** The stream's max_tps / max_replication_lag, recording time_throttled as Vitess does (time_updated too). */
+  private throttler(db: TargetDb, record: StreamRecord, source: SourceStreamer): StreamThrottler {
+    const sourceLag = async (signal: AbortSignal): Promise<LagReading | undefined> => {
+      const seconds = await source.replicationLagSeconds(signal).catch(() => undefined);
+      return seconds === undefined ? undefined : { seconds, tablet: source.alias };
+    };
+    return new StreamThrottler(
+      { maxTps: record.maxTps, maxReplicationLag: record.maxReplicationLag },
+      {
+        clock: SYSTEM_CLOCK,
+        lag: async (signal) => maxLag(await this.deps.replicaLag?.(signal), await sourceLag(signal)),
+        record: async (component, nowS) => {
+          await db.execute(
+            `update _vt.vreplication set time_updated = ${nowS}, time_throttled = ${nowS}, ` +
+              `component_throttled = ${quoteString(component)} where id = ${this.id}`,
+          );
+        },
+      },
+    );
   }
 
   /** Init: a stream without a position copies first (copy_state rows per table), else it runs. */

@@ -12,6 +12,7 @@ import { type PlayContext, play } from "./player.js";
 import { deferSecondaryKeys, runPostCopyActions } from "./secondary-keys.js";
 import { readStream } from "./stream-record.js";
 import { type ApplyPlan, buildApplyPlan, insertSql, type TableRoute } from "./table-plan.js";
+import { ThrottledComponent } from "./throttler.js";
 
 /** The copy state of a stream in `_vt.copy_state` order (the order tables are copied in). */
 export async function readCopyState(context: PlayContext): Promise<Map<string, TableCopyState>> {
@@ -122,6 +123,7 @@ async function copyTable(
         const statements = insertStatements(plan, response.rows.map(unpackRow));
         // One batch in flight: the target applies it while the next one arrives and is encoded.
         if (inFlight !== undefined) await inFlight;
+        await context.throttler.throttle(ThrottledComponent.VCopier, context.signal);
         inFlight = writeBatch(statements, response.rows.length, next);
         inFlight.catch(() => undefined);
       } else if (response.rows.length > 0) {

@@ -15,11 +15,14 @@ import {
 } from "./controller.js";
 import type { SourcePicker } from "./source.js";
 import { insertLog, readStream, StreamState } from "./stream-record.js";
+import type { LagReading } from "./throttler.js";
 
 export interface EngineConfig {
   /** A dba connection to the tablet's mysqld, in `dbName` when given. */
   readonly openDb: (dbName?: string) => Promise<StreamDb>;
   readonly picker: SourcePicker;
+  /** The lag of the target shard's replicas, for streams with max_replication_lag. */
+  readonly replicaLag?: (signal: AbortSignal) => Promise<LagReading | undefined>;
   readonly dbName: () => string;
   readonly isPrimary: () => boolean;
   readonly logger: Logger;
@@ -109,6 +112,7 @@ export class VReplicationEngine {
       new StreamController(id, this.config.dbName(), {
         openDb: (dbName) => this.config.openDb(dbName),
         picker: this.config.picker,
+        replicaLag: this.config.replicaLag,
         logger: this.config.logger,
         options: this.options,
       }),

@@ -13,6 +13,7 @@ import { rowIsCopied, type TableCopyState } from "./copy-state.js";
 import type { SourceStreamer } from "./source.js";
 import { nowSeconds, StreamState, type TargetDb, updateStateSql } from "./stream-record.js";
 import { type ApplyPlan, buildApplyPlan, rowChangeSql, type TableRoute } from "./table-plan.js";
+import { type StreamThrottler, ThrottledComponent } from "./throttler.js";
 
 /** What a stream applies to: its id, target tables and their key columns. */
 export interface PlayContext {
@@ -26,6 +27,8 @@ export interface PlayContext {
   readonly onDdl: OnDDLAction;
   readonly logger: Logger;
   readonly signal: AbortSignal;
+  /** max_tps / max_replication_lag: consulted before each transaction applied on the target. */
+  readonly throttler: StreamThrottler;
   /** Called after each target commit (progress: the controller resets its retry budget). */
   onProgress(): void;
 }
@@ -153,6 +156,8 @@ export async function play(context: PlayContext, options: PlayOptions): Promise<
         timestamp = Number(event.timestamp) || timestamp;
         const statements = pending;
         pending = [];
+        if (statements.length > 0)
+          await context.throttler.throttle(ThrottledComponent.VPlayer, context.signal);
         if (statements.length > 0 || Date.now() - lastSave >= HEARTBEAT_SAVE_MS) await savePos(statements);
         return afterCommit(event);
       }
@@ -165,8 +170,11 @@ export async function play(context: PlayContext, options: PlayOptions): Promise<
         await savePos([]);
         if (Date.now() - lastHeartbeat >= HEARTBEAT_SAVE_MS) {
           lastHeartbeat = Date.now();
+          // The source's clock when it sent the heartbeat: everything before it is applied (a heartbeat
+          // that waited behind a backlog must not make the stream look caught up).
+          const sent = Number(event.timestamp) || nowSeconds();
           await context.db.execute(
-            `update _vt.vreplication set time_heartbeat = ${nowSeconds()} where id = ${context.id}`,
+            `update _vt.vreplication set time_heartbeat = ${sent} where id = ${context.id}`,
           );
         }
         if (options.untilCaughtUp) return { kind: "reached", pos };

@@ -10,6 +10,7 @@ import { QueryService } from "../../../libs/proto/queryservice.js";
 import { type Tablet, TabletType, tabletTypeFromJSON } from "../../../libs/proto/topodata.js";
 import { getTabletsByCell, type TopoServer, tabletAliasString } from "../../../libs/topo/index.js";
 import { Code, VtError } from "../../../libs/vterrors/index.js";
+import { healthLagSeconds } from "./lag-probe.js";
 
 /** A source tablet's change streams (QueryService.VStream and VStreamRows). */
 export interface SourceStreamer {
@@ -18,6 +19,8 @@ export interface SourceStreamer {
   readonly target: Target;
   vstream(request: VStreamRequest, signal: AbortSignal): AsyncIterable<VStreamResponse>;
   vstreamRows(request: VStreamRowsRequest, signal: AbortSignal): AsyncIterable<VStreamRowsResponse>;
+  /** The source tablet's replication lag, from its health stream (for max_replication_lag). */
+  replicationLagSeconds(signal: AbortSignal): Promise<number>;
   close(): void;
 }
 
@@ -73,6 +76,10 @@ class GrpcSourceStreamer implements SourceStreamer {
 
   vstreamRows(request: VStreamRowsRequest, signal: AbortSignal): AsyncIterable<VStreamRowsResponse> {
     return this.client.rpc.vStreamRows({ ...request, target: this.target }, { signal });
+  }
+
+  replicationLagSeconds(signal: AbortSignal): Promise<number> {
+    return healthLagSeconds(this.client, this.alias, signal);
   }
 
   close(): void {

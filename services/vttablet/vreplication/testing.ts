@@ -14,6 +14,7 @@ import { Field, QueryResult, type Row, Type } from "../../../libs/proto/query.js
 import type { PlayContext } from "./player.js";
 import type { SourceStreamer } from "./source.js";
 import type { TargetDb } from "./stream-record.js";
+import { NO_THROTTLE_LIMIT, StreamThrottler, SYSTEM_CLOCK } from "./throttler.js";
 
 /** Test doubles for the vreplication unit tests: a recording target and a scripted source. */
 
@@ -56,6 +57,7 @@ export class ScriptedSource implements SourceStreamer {
   readonly target = { keyspace: "commerce", shard: "0", tabletType: 1, cell: "zone1" };
   readonly vstreamRequests: VStreamRequest[] = [];
   readonly rowsRequests: VStreamRowsRequest[] = [];
+  lagSeconds = 0;
   constructor(
     public events: VEvent[] = [],
     public rows: VStreamRowsResponse[] = [],
@@ -70,6 +72,10 @@ export class ScriptedSource implements SourceStreamer {
   async *vstreamRows(request: VStreamRowsRequest): AsyncIterable<VStreamRowsResponse> {
     this.rowsRequests.push(request);
     for (const response of this.rows) yield response;
+  }
+
+  async replicationLagSeconds(): Promise<number> {
+    return this.lagSeconds;
   }
 
   close(): void {}
@@ -91,6 +97,10 @@ export function playContext(db: TargetDb, source: SourceStreamer, onDdl = 0): Pl
     onDdl,
     logger: silentLogger,
     signal: new AbortController().signal,
+    throttler: new StreamThrottler(
+      { maxTps: NO_THROTTLE_LIMIT, maxReplicationLag: NO_THROTTLE_LIMIT },
+      { clock: SYSTEM_CLOCK, lag: async () => undefined, record: async () => undefined },
+    ),
     onProgress: () => undefined,
   };
 }
