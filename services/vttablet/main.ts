@@ -28,6 +28,7 @@ import { ActionLock, SIDECAR_STATEMENTS, tabletManagerHandlers } from "./tabletm
 import { TabletServer } from "./tabletserver/index.js";
 import {
   dbStreamOpener,
+  TopoReplicaLag,
   TopoSourcePicker,
   VREPLICATION_SIDECAR_STATEMENTS,
   VReplicationEngine,
@@ -160,9 +161,14 @@ async function main(argv: string[]): Promise<number | undefined> {
       logger,
     });
 
+    const replicaLag = new TopoReplicaLag(ts, config.alias.cell, () => ({
+      ...state.target(),
+      alias: aliasText,
+    }));
     const vreplication = new VReplicationEngine({
       openDb: dbStreamOpener(config.mysql, config.roles.dba.user, config.roles.dba.password),
       picker: new TopoSourcePicker(ts, config.alias.cell),
+      replicaLag: (signal) => replicaLag.read(signal),
       dbName: () => state.dbName,
       isPrimary: () => state.type === TabletType.PRIMARY,
       logger: logger.child({ component: "vreplication" }),
@@ -207,6 +213,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       state.beginShutdown();
       state.publish();
       await vreplication.close();
+      replicaLag.close();
       await tabletServer.close(grace);
       vstreamer.close();
       await Promise.all([grpc.shutdown(grace), frames?.shutdown(grace)]);
