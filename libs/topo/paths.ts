@@ -14,6 +14,7 @@ export const GLOBAL_CELL = "global";
 export const CELLS_DIR = "cells";
 export const KEYSPACES_DIR = "keyspaces";
 export const ROUTING_RULES_PATH = "RoutingRules";
+export const MIRROR_RULES_PATH = "MirrorRules";
 
 export const cellInfoPath = (cell: string): string =>
   `${CELLS_DIR}/${checkPathSegment("cell", cell)}/CellInfo`;

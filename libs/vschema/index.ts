@@ -1,10 +1,12 @@
 export {
   type FormatOptions,
   formatKeyspaceVSchema,
+  formatMirrorRules,
   formatRoutingRules,
   formatSrvVSchema,
   keyspaceVSchemaToJson,
   parseKeyspaceVSchema,
+  parseMirrorRules,
   parseRoutingRules,
   parseSrvVSchema,
 } from "./json.js";
@@ -31,6 +33,7 @@ export {
   formatIssues,
   type ValidationResult,
   validateKeyspaceVSchema,
+  validateMirrorRules,
   validateRoutingRules,
 } from "./validate.js";
 export { buildVSchema, type ResolvedRoutingRule, resolveSequence, VSchema } from "./vschema.js";

@@ -1,5 +1,5 @@
 import { Type } from "../proto/query.js";
-import type { Keyspace, RoutingRules, SrvVSchema } from "../proto/vschema.js";
+import type { Keyspace, MirrorRules, RoutingRules, SrvVSchema } from "../proto/vschema.js";
 import { Keyspace_ForeignKeyMode } from "../proto/vschema.js";
 import { invalidArgument } from "../vterrors/index.js";
 
@@ -141,6 +141,10 @@ const MIRROR_RULE: MessageSpec = {
   name: "MirrorRule",
   fields: [field("from_table", STRING), field("to_table", STRING), field("percent", FLOAT)],
 };
+const MIRROR_RULES: MessageSpec = {
+  name: "MirrorRules",
+  fields: [field("rules", repeated(message(() => MIRROR_RULE)))],
+};
 const SRV_VSCHEMA: MessageSpec = {
   name: "SrvVSchema",
   fields: [
@@ -165,10 +169,7 @@ const SRV_VSCHEMA: MessageSpec = {
     ),
     field(
       "mirror_rules",
-      message(() => ({
-        name: "MirrorRules",
-        fields: [field("rules", repeated(message(() => MIRROR_RULE)))],
-      })),
+      message(() => MIRROR_RULES),
     ),
   ],
 };
@@ -309,6 +310,16 @@ export function parseRoutingRules(json: string | unknown): RoutingRules {
   ) as unknown as RoutingRules;
 }
 
+/** Parses mirror rules (ApplyMirrorRules's --rules): `{"rules": [{"from_table", "to_table", "percent"}]}`. */
+export function parseMirrorRules(json: string | unknown): MirrorRules {
+  return readMessage(
+    "mirror rules",
+    MIRROR_RULES,
+    parseText("mirror rules", json),
+    "",
+  ) as unknown as MirrorRules;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Writing
 
@@ -400,4 +411,9 @@ export function formatSrvVSchema(srvVSchema: SrvVSchema, options: FormatOptions 
 /** `vtctldclient GetRoutingRules` output. */
 export function formatRoutingRules(rules: RoutingRules, options: FormatOptions = {}): string {
   return JSON.stringify(writeMessage(ROUTING_RULES, rules, options.compact === true), null, 2);
+}
+
+/** `vtctldclient GetMirrorRules` output. */
+export function formatMirrorRules(rules: MirrorRules, options: FormatOptions = {}): string {
+  return JSON.stringify(writeMessage(MIRROR_RULES, rules, options.compact === true), null, 2);
 }

@@ -2,8 +2,13 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Keyspace } from "../proto/vschema.js";
 import { createDefaultVindexRegistry } from "../vindexes/index.js";
-import { parseKeyspaceVSchema, parseRoutingRules } from "./json.js";
-import { formatIssues, validateKeyspaceVSchema, validateRoutingRules } from "./validate.js";
+import { parseKeyspaceVSchema, parseMirrorRules, parseRoutingRules } from "./json.js";
+import {
+  formatIssues,
+  validateKeyspaceVSchema,
+  validateMirrorRules,
+  validateRoutingRules,
+} from "./validate.js";
 
 const registry = createDefaultVindexRegistry();
 const seed = (file: string) =>
@@ -262,5 +267,35 @@ describe("validateRoutingRules", () => {
       "rules[4].to_tables[0]: routing rule target nope.v names unknown keyspace nope",
       "rules[5].from_table: duplicate rule for entry v",
     ]);
+  });
+});
+
+describe("mirror rules", () => {
+  const issues = (json: string) =>
+    formatIssues(validateMirrorRules(parseMirrorRules(json), ["commerce", "customer"]));
+
+  it("accepts keyspace-qualified rules into another keyspace", () => {
+    expect(
+      issues(
+        '{"rules":[{"from_table":"commerce.customer@replica","to_table":"customer.customer","percent":5.5}]}',
+      ),
+    ).toBe("");
+  });
+
+  it("names each broken rule: unqualified, unknown keyspace, same keyspace, duplicate, percent", () => {
+    const text = issues(
+      JSON.stringify({
+        rules: [
+          { from_table: "customer", to_table: "customer.customer", percent: 1 },
+          { from_table: "commerce.t", to_table: "nope.t", percent: 1 },
+          { from_table: "commerce.t", to_table: "commerce.t", percent: 0 },
+        ],
+      }),
+    );
+    expect(text).toContain("mirror rule table customer must be qualified with its keyspace");
+    expect(text).toContain("mirror rule table nope.t names unknown keyspace nope");
+    expect(text).toContain("mirror rule commerce.t mirrors into its own keyspace commerce");
+    expect(text).toContain("duplicate mirror rule for commerce.t");
+    expect(text).toContain("mirror rule percent must be in (0, 100], got 0");
   });
 });

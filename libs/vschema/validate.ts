@@ -1,4 +1,4 @@
-import type { Keyspace, RoutingRules } from "../proto/vschema.js";
+import type { Keyspace, MirrorRules, RoutingRules } from "../proto/vschema.js";
 import type { VindexRegistry } from "../vindexes/index.js";
 import { Code, VtError } from "../vterrors/index.js";
 import { buildKeyspaceSchema, TYPE_SEQUENCE, type VSchemaIssue } from "./keyspace-builder.js";
@@ -136,17 +136,30 @@ export function emptyKeyspaceVSchema(): Keyspace {
   return structuredClone(EMPTY_KEYSPACE);
 }
 
+type IssueReporter = (path: string, code: Code, message: string) => void;
+
+/** Runs `check` on each rule, collecting its issues under `rules[i].<path>`. */
+function checkEachRule<R>(
+  rules: readonly R[],
+  check: (rule: R, issue: IssueReporter) => void,
+): VSchemaIssue[] {
+  const issues: VSchemaIssue[] = [];
+  rules.forEach((rule, i) => {
+    check(rule, (path, code, message) =>
+      issues.push({ keyspace: "", path: `rules[${i}].${path}`, error: new VtError(code, message) }),
+    );
+  });
+  return issues;
+}
+
 /**
  * The checks of ApplyRoutingRules: each `from_table` is `[keyspace.]table[@tablet_type]` and appears once;
  * each rule has at most one target, written `keyspace.table`, in a known keyspace when `keyspaces` is given.
  */
 export function validateRoutingRules(rules: RoutingRules, keyspaces?: Iterable<string>): VSchemaIssue[] {
   const known = keyspaces === undefined ? undefined : new Set(keyspaces);
-  const issues: VSchemaIssue[] = [];
   const seen = new Set<string>();
-  rules.rules.forEach((rule, i) => {
-    const issue = (path: string, code: Code, message: string) =>
-      issues.push({ keyspace: "", path: `rules[${i}].${path}`, error: new VtError(code, message) });
+  return checkEachRule(rules.rules, (rule, issue) => {
     try {
       parseRoutingRuleSource(rule.fromTable);
     } catch (err) {
@@ -178,7 +191,47 @@ export function validateRoutingRules(rules: RoutingRules, keyspaces?: Iterable<s
       }
     });
   });
-  return issues;
+}
+
+/**
+ * The checks of ApplyMirrorRules: `from_table` is `keyspace.table[@tablet_type]` and appears once, `to_table`
+ * is `keyspace.table` in another keyspace, `percent` is in (0, 100], and both keyspaces exist when `keyspaces`
+ * is given.
+ */
+export function validateMirrorRules(rules: MirrorRules, keyspaces?: Iterable<string>): VSchemaIssue[] {
+  const known = keyspaces === undefined ? undefined : new Set(keyspaces);
+  const seen = new Set<string>();
+  return checkEachRule(rules.rules, (rule, issue) => {
+    const keyspaceOf = (path: string, name: string, parse: () => { keyspace?: string | undefined }) => {
+      try {
+        const { keyspace } = parse();
+        if (keyspace === undefined) {
+          issue(path, Code.INVALID_ARGUMENT, `mirror rule table ${name} must be qualified with its keyspace`);
+        } else if (known !== undefined && !known.has(keyspace)) {
+          issue(path, Code.NOT_FOUND, `mirror rule table ${name} names unknown keyspace ${keyspace}`);
+        }
+        return keyspace;
+      } catch (err) {
+        issue(path, Code.INVALID_ARGUMENT, (err as Error).message);
+        return undefined;
+      }
+    };
+    const from = keyspaceOf("from_table", rule.fromTable, () => parseRoutingRuleSource(rule.fromTable));
+    const to = keyspaceOf("to_table", rule.toTable, () => parseQualifiedName(rule.toTable, true));
+    if (from !== undefined && from === to) {
+      issue(
+        "to_table",
+        Code.INVALID_ARGUMENT,
+        `mirror rule ${rule.fromTable} mirrors into its own keyspace ${to}`,
+      );
+    }
+    if (seen.has(rule.fromTable))
+      issue("from_table", Code.ALREADY_EXISTS, `duplicate mirror rule for ${rule.fromTable}`);
+    seen.add(rule.fromTable);
+    if (!(rule.percent > 0 && rule.percent <= 100)) {
+      issue("percent", Code.INVALID_ARGUMENT, `mirror rule percent must be in (0, 100], got ${rule.percent}`);
+    }
+  });
 }
 
 /** One message for a list of issues, as ApplyVSchema reports them: `path: message; path: message`. */

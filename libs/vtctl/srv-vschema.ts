@@ -1,13 +1,13 @@
 import {
   KeyspaceRoutingRules,
   Keyspace as KeyspaceVSchema,
-  MirrorRules,
   ShardRoutingRules,
   SrvVSchema,
 } from "../proto/vschema.js";
 import {
   getCellInfoNames,
   getKeyspaceNames,
+  getMirrorRules,
   getRoutingRules,
   getVSchema,
   isTopoError,
@@ -42,14 +42,14 @@ export async function checkCells(ts: TopoServer, cells: readonly string[]): Prom
   return [...new Set(cells)];
 }
 
-/** The SrvVSchema Vitess's RebuildSrvVSchema computes: every keyspace's VSchema plus the routing rules. */
+/** The SrvVSchema Vitess's RebuildSrvVSchema computes: every keyspace's VSchema plus the routing and mirror rules. */
 export async function buildSrvVSchema(ts: TopoServer): Promise<SrvVSchema> {
   return SrvVSchema.create({
     keyspaces: await getAllVSchemas(ts),
     routingRules: await getRoutingRules(ts),
     shardRoutingRules: ShardRoutingRules.create(),
     keyspaceRoutingRules: KeyspaceRoutingRules.create(),
-    mirrorRules: MirrorRules.create(),
+    mirrorRules: await getMirrorRules(ts),
   });
 }
 

@@ -1,18 +1,26 @@
-import { RoutingRules, SrvVSchema } from "../proto/vschema.js";
+import { MirrorRules, RoutingRules, SrvVSchema } from "../proto/vschema.js";
 import type { ApplyVSchemaResponse_ParamList } from "../proto/vtctldata.js";
 import {
   getCellInfoNames,
   getKeyspace,
   getKeyspaceNames,
+  getMirrorRules,
   getRoutingRules,
   getSrvVSchema,
   getVSchema,
   isTopoError,
+  saveMirrorRules,
   saveRoutingRules,
   saveVSchema,
   TopoErrorCode,
 } from "../topo/index.js";
-import { formatIssues, validateKeyspaceVSchema, validateRoutingRules } from "../vschema/index.js";
+import {
+  formatIssues,
+  type VSchemaIssue,
+  validateKeyspaceVSchema,
+  validateMirrorRules,
+  validateRoutingRules,
+} from "../vschema/index.js";
 import { Code, invalidArgument, notFound, VtError } from "../vterrors/index.js";
 import { requireName } from "./common.js";
 import type { VtctldHandlers, VtctlEnv } from "./env.js";
@@ -27,11 +35,41 @@ type VSchemaHandlers = Pick<
   | "getSrvVSchemas"
   | "getRoutingRules"
   | "applyRoutingRules"
+  | "getMirrorRules"
+  | "applyMirrorRules"
 >;
 
-/** ApplyVSchema, GetVSchema, RebuildVSchemaGraph, GetSrvVSchema(s), GetRoutingRules, ApplyRoutingRules. */
+/** The cells to rebuild after saving global rules; nothing but a warning with --skip-rebuild. */
+interface RulesRequest {
+  skipRebuild: boolean;
+  rebuildCells: string[];
+}
+
+/**
+ * ApplyVSchema, GetVSchema, RebuildVSchemaGraph, GetSrvVSchema(s), and the global rules: Get/ApplyRoutingRules,
+ * Get/ApplyMirrorRules.
+ */
 export function vschemaHandlers(env: VtctlEnv): VSchemaHandlers {
   const { ts, logger } = env;
+
+  /** Refuses invalid rules naming every issue; otherwise saves them and rebuilds the SrvVSchemas. */
+  async function applyRules(
+    request: RulesRequest,
+    what: string,
+    issues: VSchemaIssue[],
+    save: () => Promise<void>,
+  ): Promise<void> {
+    if (issues.length > 0) throw invalidArgument(`invalid ${what}: ${formatIssues(issues)}`);
+    if (!request.skipRebuild) await checkCells(ts, request.rebuildCells);
+    await save();
+    if (request.skipRebuild) {
+      logger.warn(
+        "Skipping rebuild of SrvVSchema, will need to run RebuildVSchemaGraph for changes to take effect",
+      );
+      return;
+    }
+    await rebuildSrvVSchema(ts, request.rebuildCells);
+  }
 
   /** Vindex name → the params its type does not know (Vitess's UnknownVindexParams). */
   function unknownVindexParams(
@@ -145,17 +183,24 @@ export function vschemaHandlers(env: VtctlEnv): VSchemaHandlers {
 
     async applyRoutingRules(request) {
       const rules = request.routingRules ?? RoutingRules.create();
-      const issues = validateRoutingRules(rules, await getKeyspaceNames(ts));
-      if (issues.length > 0) throw invalidArgument(`invalid routing rules: ${formatIssues(issues)}`);
-      if (!request.skipRebuild) await checkCells(ts, request.rebuildCells);
-      await saveRoutingRules(ts, rules);
-      if (request.skipRebuild) {
-        logger.warn(
-          "Skipping rebuild of SrvVSchema, will need to run RebuildVSchemaGraph for changes to take effect",
-        );
-        return {};
-      }
-      await rebuildSrvVSchema(ts, request.rebuildCells);
+      await applyRules(
+        request,
+        "routing rules",
+        validateRoutingRules(rules, await getKeyspaceNames(ts)),
+        () => saveRoutingRules(ts, rules),
+      );
+      return {};
+    },
+
+    async getMirrorRules() {
+      return { mirrorRules: await getMirrorRules(ts) };
+    },
+
+    async applyMirrorRules(request) {
+      const rules = request.mirrorRules ?? MirrorRules.create();
+      await applyRules(request, "mirror rules", validateMirrorRules(rules, await getKeyspaceNames(ts)), () =>
+        saveMirrorRules(ts, rules),
+      );
       return {};
     },
   };

@@ -10,6 +10,7 @@ import type { VtctlEnv } from "../env.js";
 import { rebuildSrvVSchema } from "../srv-vschema.js";
 import type { WorkflowArtifacts } from "./artifacts.js";
 import { shardPrimaries } from "./load.js";
+import { MIRROR_TYPES, setWorkflowMirrorRules } from "./mirror-rules.js";
 import { ruleList, ruleMap } from "./routing-rules.js";
 import { TabletOps } from "./tablet-ops.js";
 
@@ -52,5 +53,6 @@ export async function undoArtifacts(
     for (const from of artifacts.routingRules) rules.delete(from);
     await saveRoutingRules(env.ts, ruleList(rules));
   }
+  await setWorkflowMirrorRules(env, artifacts, MIRROR_TYPES, 0);
   await rebuildSrvVSchema(env.ts, []);
 }

@@ -15,6 +15,7 @@ import { rebuildSrvVSchema } from "../srv-vschema.js";
 import { deleteArtifacts } from "./artifacts.js";
 import { setDeniedTables } from "./denied-tables.js";
 import { loadWorkflow, reverseWorkflowName, shardPrimaries, type WorkflowInfo } from "./load.js";
+import { MIRROR_TYPES, setWorkflowMirrorRules } from "./mirror-rules.js";
 import { removeTableRules, ruleList, ruleMap } from "./routing-rules.js";
 import { type TrafficState, trafficState } from "./state.js";
 import { TabletOps } from "./tablet-ops.js";
@@ -93,6 +94,7 @@ export async function moveTablesComplete(
         removeTableRules(rules, info.tables, [info.sourceKeyspace, keyspace]);
         await saveRoutingRules(env.ts, ruleList(rules));
       }
+      await setWorkflowMirrorRules(env, info, MIRROR_TYPES, 0);
       await rebuildSrvVSchema(env.ts, []);
       await deleteArtifacts(env.ts, keyspace, info.name);
     }),

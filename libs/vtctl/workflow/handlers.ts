@@ -5,6 +5,7 @@ import { moveTablesComplete } from "./complete.js";
 import { CopyRateTracker } from "./copy-rate.js";
 import { moveTablesCreate } from "./create.js";
 import { loadWorkflow, shardPrimaries } from "./load.js";
+import { workflowMirrorTraffic } from "./mirror-traffic.js";
 import { getWorkflows } from "./show.js";
 import { workflowStatus } from "./status.js";
 import { workflowSwitchTraffic } from "./switch-traffic.js";
@@ -18,10 +19,11 @@ type WorkflowHandlers = Pick<
   | "workflowDelete"
   | "workflowStatus"
   | "workflowSwitchTraffic"
+  | "workflowMirrorTraffic"
   | "workflowUpdate"
 >;
 
-/** The VReplication workflow RPCs: MoveTables create/complete, GetWorkflows, WorkflowStatus/SwitchTraffic/Update/Delete. */
+/** The VReplication workflow RPCs: MoveTables create/complete, GetWorkflows, WorkflowStatus/SwitchTraffic/MirrorTraffic/Update/Delete. */
 export function workflowHandlers(env: VtctlEnv): WorkflowHandlers {
   const rates = new CopyRateTracker();
   return {
@@ -35,6 +37,7 @@ export function workflowHandlers(env: VtctlEnv): WorkflowHandlers {
       return workflowStatus(env, info, sources[0]?.primary, rates);
     },
     workflowSwitchTraffic: (request) => workflowSwitchTraffic(env, request),
+    workflowMirrorTraffic: (request) => workflowMirrorTraffic(env, request),
     workflowUpdate: (request) => workflowUpdate(env, request),
   };
 }

@@ -5,6 +5,7 @@ import { getRoutingRules, lockKeyspace } from "../../topo/index.js";
 import { failedPrecondition, invalidArgument } from "../../vterrors/index.js";
 import { durationMs, requireName } from "../common.js";
 import type { VtctlEnv } from "../env.js";
+import { rebuildSrvVSchema } from "../srv-vschema.js";
 import {
   loadWorkflow,
   readWorkflowStreams,
@@ -13,6 +14,7 @@ import {
   type TargetStreams,
   type WorkflowInfo,
 } from "./load.js";
+import { setWorkflowMirrorRules } from "./mirror-rules.js";
 import { type ReadType, ruleMap } from "./routing-rules.js";
 import { type TrafficState, trafficState, trafficStateString } from "./state.js";
 import { transactionLagSeconds } from "./status.js";
@@ -174,6 +176,10 @@ export async function workflowSwitchTraffic(
       if (reads.length > 0 && !backward) await switchReads(env, info, reads, false);
       if (plan) await switchWrites(env, plan);
       if (reads.length > 0 && backward) await switchReads(env, info, reads, true);
+      // Mirroring a switched type would copy the target's own queries back onto it.
+      if (!backward && (await setWorkflowMirrorRules(env, info, writes ? [...reads, "primary"] : reads, 0))) {
+        await rebuildSrvVSchema(env.ts, []);
+      }
     }),
   );
   return {

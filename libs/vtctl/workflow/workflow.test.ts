@@ -480,3 +480,83 @@ describe("complete and cancel", () => {
     expect(vrepl.streamsOf(CUSTOMER)[0]?.state).toBe(VReplicationWorkflowState.Stopped);
   });
 });
+
+describe("MirrorTraffic", () => {
+  const mirror = (request: Record<string, unknown> = {}) =>
+    vtctld.call("workflowMirrorTraffic", {
+      keyspace: "customer",
+      workflow: "commerce2customer",
+      percent: 5,
+      ...request,
+    });
+  const mirrorRules = async () =>
+    (await vtctld.call("getMirrorRules", {})).mirrorRules?.rules.map(
+      (r) => `${r.fromTable} -> ${r.toTable} ${r.percent}`,
+    );
+
+  it("mirrors every tablet type of each moved table to the target and keeps other rules", async () => {
+    await create();
+    await vtctld.call("applyMirrorRules", {
+      mirrorRules: { rules: [{ fromTable: "commerce.product", toTable: "customer.product", percent: 1 }] },
+      skipRebuild: false,
+      rebuildCells: [],
+    });
+    const response = await mirror();
+    expect(response).toEqual({
+      summary: "SwitchTraffic was successful for workflow customer.commerce2customer",
+      startState: "Reads Not Switched. Writes Not Switched",
+      currentState: "Reads Not Switched. Writes Not Switched",
+    });
+    expect(await mirrorRules()).toEqual([
+      "commerce.product -> customer.product 1",
+      "commerce.customer -> customer.customer 5",
+      "commerce.customer@replica -> customer.customer 5",
+      "commerce.customer@rdonly -> customer.customer 5",
+      "commerce.corder -> customer.corder 5",
+      "commerce.corder@replica -> customer.corder 5",
+      "commerce.corder@rdonly -> customer.corder 5",
+    ]);
+    const srv = await vtctld.call("getSrvVSchema", { cell: "zone1" });
+    expect(srv.srvVSchema?.mirrorRules?.rules).toHaveLength(7);
+    await mirror({ percent: 0 });
+    expect(await mirrorRules()).toEqual(["commerce.product -> customer.product 1"]);
+  });
+
+  it("SwitchTraffic drops the switched types' rules, cancel the rest", async () => {
+    await create();
+    await mirror({ percent: 50 });
+    await switchTraffic({ tabletTypes: [TabletType.REPLICA] });
+    expect(await mirrorRules()).not.toContain("commerce.customer@replica -> customer.customer 50");
+    expect(await mirrorRules()).toContain("commerce.customer@rdonly -> customer.customer 50");
+    await vtctld.call("workflowDelete", { keyspace: "customer", workflow: "commerce2customer" });
+    expect(await mirrorRules()).toEqual([]);
+  });
+
+  it("refuses switched tablet types, reverse workflows, bad percents and bad rules, changing nothing", async () => {
+    await create();
+    await switchTraffic({ tabletTypes: [TabletType.RDONLY] });
+    await expectRefused(
+      mirror(),
+      Code.FAILED_PRECONDITION,
+      /cannot mirror \[rdonly\] traffic for workflow customer.commerce2customer at this time: traffic for those tablet types is switched/,
+    );
+    await expectRefused(
+      mirror({ workflow: "commerce2customer_reverse" }),
+      Code.INVALID_ARGUMENT,
+      /invalid action for reverse workflow/,
+    );
+    await expectRefused(mirror({ percent: 150 }), Code.INVALID_ARGUMENT, /between 0 and 100, got 150/);
+    await expectRefused(
+      vtctld.call("applyMirrorRules", {
+        mirrorRules: {
+          rules: [{ fromTable: "commerce.customer", toTable: "commerce.customer", percent: 1 }],
+        },
+        skipRebuild: false,
+        rebuildCells: [],
+      }),
+      Code.INVALID_ARGUMENT,
+      /mirrors into its own keyspace commerce/,
+    );
+    expect(await mirrorRules()).toEqual([]);
+  });
+});

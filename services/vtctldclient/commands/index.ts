@@ -3,7 +3,7 @@ import { cellCommands } from "./cells.js";
 import { keyspaceCommands } from "./keyspaces.js";
 import { queryCommands } from "./query.js";
 import { reparentCommands } from "./reparents.js";
-import { routingRuleCommands } from "./routing-rules.js";
+import { mirrorRuleCommands, routingRuleCommands } from "./routing-rules.js";
 import { schemaCommands } from "./schema.js";
 import { servingGraphCommands } from "./serving-graph.js";
 import { shardCommands } from "./shards.js";
@@ -23,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   ...schemaCommands,
   ...vschemaCommands,
   ...routingRuleCommands,
+  ...mirrorRuleCommands,
   ...vreplicationCommands,
 ].sort((a, b) => a.name.localeCompare(b.name));
 

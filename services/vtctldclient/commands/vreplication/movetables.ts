@@ -1,7 +1,9 @@
 import { defineFlags } from "../../../../libs/flags/index.js";
+import { WorkflowMirrorTrafficResponse } from "../../../../libs/proto/vtctldata.js";
+import { marshalProtoJson } from "../../../../libs/proto-json/index.js";
 import { invalidArgument } from "../../../../libs/vterrors/index.js";
 import type { Command } from "../../framework.js";
-import { showOutput, statusOutput, updateOutput } from "./output.js";
+import { showOutput, statusOutput, switchOutput, updateOutput } from "./output.js";
 import { defineParentCommand, defineSubcommand } from "./parent.js";
 import { runCreate, runSwitch, stateUpdate, tabletTypesFlag } from "./requests.js";
 
@@ -81,6 +83,52 @@ function switchSubcommand(name: "SwitchTraffic" | "ReverseTraffic") {
     },
   });
 }
+
+const mirrorFlags = defineFlags({
+  percent: {
+    type: "string",
+    default: "0",
+    help: "Percentage of queries to mirror to the target keyspace (0 stops mirroring).",
+  },
+  "tablet-types": {
+    type: "strings",
+    default: [],
+    help: "Tablet types to mirror traffic for (default: primary, replica and rdonly).",
+  },
+});
+
+/** --percent as a number in [0, 100], or the error naming the flag and the value. */
+function percentFlag(value: string): number {
+  const percent = Number(value);
+  if (value.trim() === "" || !Number.isFinite(percent) || percent < 0 || percent > 100) {
+    throw invalidArgument(
+      `invalid argument "${value}" for "--percent" flag: must be a number between 0 and 100`,
+    );
+  }
+  return percent;
+}
+
+const mirrorTrafficSubcommand = defineSubcommand(base, {
+  name: "MirrorTraffic",
+  use: "MirrorTraffic --percent <0-100> [--tablet-types primary,replica,rdonly]",
+  short: "Mirror a percentage of the moved tables' queries to the target keyspace, ignoring the results.",
+  flags: mirrorFlags,
+  args: [0, 0],
+  async run(io, flags) {
+    const { keyspace, workflow } = required(flags);
+    const response = await (await io.client()).workflowMirrorTraffic({
+      keyspace,
+      workflow,
+      tabletTypes: tabletTypesFlag("tablet-types", flags["tablet-types"]),
+      percent: percentFlag(flags.percent),
+    });
+    io.print(
+      flags.format === "json"
+        ? marshalProtoJson(WorkflowMirrorTrafficResponse, response)
+        : switchOutput({ ...response, dryRunResults: [] }, false),
+    );
+  },
+});
 
 const subcommands = [
   defineSubcommand(base, {
@@ -181,6 +229,7 @@ const subcommands = [
       io.print(showOutput(response));
     },
   }),
+  mirrorTrafficSubcommand,
   switchSubcommand("SwitchTraffic"),
   switchSubcommand("ReverseTraffic"),
   defineSubcommand(base, {
