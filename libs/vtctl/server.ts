@@ -14,6 +14,7 @@ import { servingGraphHandlers } from "./serving-graph.js";
 import { shardHandlers } from "./shards.js";
 import { tabletHandlers } from "./tablets.js";
 import type { TabletManagerClientFactory } from "./tmclient.js";
+import { vdiffHandlers } from "./vdiff/handlers.js";
 import { vschemaHandlers } from "./vschema.js";
 import { workflowHandlers } from "./workflow/handlers.js";
 
@@ -41,6 +42,7 @@ const GROUPS = [
   copySchemaHandlers,
   vschemaHandlers,
   workflowHandlers,
+  vdiffHandlers,
 ] as const;
 
 /**

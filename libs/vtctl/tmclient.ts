@@ -40,6 +40,7 @@ export type TabletManagerClient = Pick<
   | "readVReplicationWorkflows"
   | "updateVReplicationWorkflow"
   | "deleteVReplicationWorkflow"
+  | "vDiff"
 >;
 
 export type TabletManagerMethod = keyof TabletManagerClient;

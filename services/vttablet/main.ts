@@ -26,6 +26,7 @@ import { addStatusSections } from "./status-page.js";
 import { TabletState, tabletTypeName, timeNow } from "./tablet-state.js";
 import { ActionLock, SIDECAR_STATEMENTS, tabletManagerHandlers } from "./tabletmanager/index.js";
 import { TabletServer } from "./tabletserver/index.js";
+import { VDIFF_SIDECAR_STATEMENTS, VDiffActions, VDiffEngine } from "./vdiff/index.js";
 import {
   dbStreamOpener,
   TopoReplicaLag,
@@ -70,6 +71,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       [
         ...SIDECAR_STATEMENTS,
         ...VREPLICATION_SIDECAR_STATEMENTS,
+        ...VDIFF_SIDECAR_STATEMENTS,
         `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(config.dbName)}`,
       ],
       { noBinlog: true },
@@ -174,6 +176,19 @@ async function main(argv: string[]): Promise<number | undefined> {
       logger: logger.child({ component: "vreplication" }),
     });
 
+    const vdiff = new VDiffEngine({
+      openDb: dbStreamOpener(config.mysql, config.roles.dba.user, config.roles.dba.password),
+      vreplication,
+      picker: new TopoSourcePicker(ts, config.alias.cell),
+      targetRows: (request, signal) =>
+        vstreamer.vStreamRows({ ...request, target: state.target() }, { signal }),
+      keyspace: config.keyspace,
+      shard: config.shard,
+      dbName: () => state.dbName,
+      isPrimary: () => state.type === TabletType.PRIMARY,
+      logger: logger.child({ component: "vdiff" }),
+    });
+
     const grpc = new GrpcServer(logger);
     grpc.addService(QueryService, { ...tabletServer.handlers(), ...vstreamer.handlers() });
     grpc.addService(
@@ -189,6 +204,7 @@ async function main(argv: string[]): Promise<number | undefined> {
         checkHealthNow: () => health.checkNow(),
         refreshFromTopo: () => state.refreshFromTopo(),
         vreplication,
+        vdiff: new VDiffActions(vdiff),
       }),
     );
     const hosts = bindHosts(config.bindAddress);
@@ -204,6 +220,7 @@ async function main(argv: string[]): Promise<number | undefined> {
     await listenOnFirst(hosts.http, (host) => http.listen(host, config.httpPort));
     health.start();
     vreplication.start();
+    vdiff.start();
 
     const grace = values["shutdown-grace-period"];
     onShutdown(async () => {
@@ -212,6 +229,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       schema.stop();
       state.beginShutdown();
       state.publish();
+      await vdiff.close();
       await vreplication.close();
       replicaLag.close();
       await tabletServer.close(grace);

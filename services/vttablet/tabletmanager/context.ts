@@ -5,6 +5,7 @@ import type { TopoServer } from "../../../libs/topo/index.js";
 import type { MysqlDaemon } from "../mysql-daemon.js";
 import type { SchemaCache } from "../schema-cache.js";
 import type { TabletState } from "../tablet-state.js";
+import type { VDiffActions } from "../vdiff/action.js";
 import type { VReplicationEngine } from "../vreplication/engine.js";
 import type { ActionLock } from "./action-lock.js";
 
@@ -25,6 +26,8 @@ export interface TabletManagerContext {
   refreshFromTopo(): Promise<void>;
   /** The VReplication engine (target side); the vreplication RPCs answer UNIMPLEMENTED without it. */
   readonly vreplication?: VReplicationEngine;
+  /** The VDiff actions on this tablet's VDiff engine; the VDiff RPC answers UNIMPLEMENTED without them. */
+  readonly vdiff?: VDiffActions;
 }
 
 export type TabletManagerHandlers = Partial<ServiceHandlers<TabletManagerService>>;

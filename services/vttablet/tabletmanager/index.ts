@@ -4,6 +4,7 @@ import { reparentHandlers } from "./reparent.js";
 import { replicationHandlers } from "./replication.js";
 import { schemaHandlers } from "./schema.js";
 import { stateHandlers } from "./state.js";
+import { vdiffHandlers } from "./vdiff.js";
 import { vreplicationHandlers } from "./vreplication.js";
 
 export { ActionLock } from "./action-lock.js";
@@ -19,5 +20,6 @@ export function tabletManagerHandlers(tm: TabletManagerContext): TabletManagerHa
     ...replicationHandlers(tm),
     ...reparentHandlers(tm),
     ...vreplicationHandlers(tm),
+    ...vdiffHandlers(tm),
   };
 }

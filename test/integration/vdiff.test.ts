@@ -1,0 +1,269 @@
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type CommerceCluster,
+  type ShardTablets,
+  startCommerceCluster,
+  startShardTablets,
+} from "../harness/cluster.js";
+import type { TestMysqld } from "../harness/mysqld.js";
+import { waitFor } from "../harness/wait.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const DEPLOY = join(ROOT, "deploy/local");
+const COMMON = join(ROOT, "deploy/common");
+const WORKFLOW = ["--target-keyspace", "customer", "--workflow", "commerce2customer"];
+const VDIFF = ["VDiff", ...WORKFLOW];
+const UUID = /^VDiff ([0-9a-f-]{36}) scheduled on target shards, use show to view progress\n$/;
+
+let cluster: CommerceCluster | undefined;
+let customer: ShardTablets | undefined;
+
+const ok = (...args: string[]): Promise<string> => (cluster as CommerceCluster).ok(...args);
+
+/** The command must fail with exit code 1; returns its stderr. */
+async function fails(...args: string[]): Promise<string> {
+  const result = await (cluster as CommerceCluster).client(...args);
+  expect(result.code, `${args.join(" ")} should have failed: ${result.stdout}`).toBe(1);
+  return result.stderr;
+}
+
+interface Summary {
+  State: string;
+  UUID: string;
+  RowsCompared: number;
+  HasMismatch: boolean;
+  TableSummary?: Record<string, Record<string, unknown>>;
+  Reports?: Record<string, Record<string, Record<string, unknown>>>;
+}
+
+async function showJson(arg: string, ...flags: string[]): Promise<Summary> {
+  return JSON.parse(await ok(...VDIFF, "show", arg, "--format=json", ...flags)) as Summary;
+}
+
+/** Creates a VDiff, waits until it is completed, and returns its summary. */
+async function diffToCompletion(...createFlags: string[]): Promise<Summary> {
+  const uuid = UUID.exec(await ok(...VDIFF, "create", ...createFlags))?.[1] as string;
+  expect(uuid).toBeDefined();
+  return waitFor(
+    `vdiff ${uuid} to complete`,
+    async () => {
+      const summary = await showJson(uuid, "--verbose");
+      expect(summary.State, JSON.stringify(summary)).not.toBe("error");
+      return summary.State === "completed" ? summary : undefined;
+    },
+    { timeoutMs: 60_000 },
+  );
+}
+
+beforeAll(async () => {
+  cluster = await startCommerceCluster("vdiff");
+  await ok("ApplySchema", "--sql-file", join(DEPLOY, "create_commerce_schema.sql"), "commerce");
+  await ok("ApplyVSchema", "--vschema-file", join(DEPLOY, "vschema_commerce_initial.json"), "commerce");
+  for (const statement of readFileSync(join(COMMON, "insert_commerce_data.sql"), "utf8").split(";\n")) {
+    if (statement.trim() !== "") await ok("ExecuteFetchAsDBA", "zone1-100", statement.trim());
+  }
+  await ok("CreateKeyspace", "--durability-policy", "none", "customer");
+  await ok("CreateShard", "customer/0");
+  customer = await startShardTablets(cluster, "customer", "0", [
+    { uid: 200, type: "replica" },
+    { uid: 201, type: "replica" },
+    { uid: 202, type: "rdonly" },
+  ]);
+  await ok("PlannedReparentShard", "customer/0", "--new-primary", "zone1-200");
+  await ok(
+    "MoveTables",
+    ...WORKFLOW,
+    "create",
+    "--source-keyspace",
+    "commerce",
+    "--tables",
+    "customer,corder",
+  );
+  await waitFor(
+    "the workflow to replicate",
+    async () => {
+      const json = JSON.parse(await ok("MoveTables", ...WORKFLOW, "status", "--format=json"));
+      return json.shard_streams["customer/0"]?.streams[0]?.status === "Running";
+    },
+    { timeoutMs: 60_000 },
+  );
+}, 300_000);
+
+afterAll(async () => {
+  await customer?.stop();
+  await cluster?.stop();
+}, 120_000);
+
+describe("VDiff of the commerce2customer workflow", () => {
+  it("refuses bad input with the problem named and exit code 1", async () => {
+    expect(
+      await fails("VDiff", "--target-keyspace", "nope", "--workflow", "commerce2customer", "show", "last"),
+    ).toMatch(/keyspace nope not found/);
+    expect(await fails("VDiff", "--target-keyspace", "customer", "--workflow", "nope", "create")).toMatch(
+      /workflow nope not found in keyspace customer/,
+    );
+    expect(await fails(...VDIFF, "create", "--tables", "customer,nope")).toMatch(
+      /table\(s\) not found in workflow customer.commerce2customer: nope/,
+    );
+    expect(await fails(...VDIFF, "show", "last")).toMatch(
+      /no previous vdiff found for customer.commerce2customer/,
+    );
+    expect(await fails(...VDIFF, "show", "not-a-uuid")).toMatch(/invalid argument provided \(not-a-uuid\)/);
+    expect(await fails(...VDIFF, "show", "8d2ab0b6-1ba5-4b51-9e9c-1b2a3c4d5e6f")).toMatch(
+      /vdiff 8d2ab0b6-1ba5-4b51-9e9c-1b2a3c4d5e6f not found for workflow customer.commerce2customer on shard customer\/0/,
+    );
+    expect(await fails(...VDIFF, "create", "--tabels", "customer")).toMatch(/unknown flag: --tabels/);
+    expect(await fails(...VDIFF, "create", "--limit", "0")).toMatch(/--limit must be a positive value/);
+  }, 60_000);
+
+  it("create, then show last --verbose --format=json reports seed 004's 10 rows, no mismatch", async () => {
+    const summary = await diffToCompletion();
+    expect(summary).toMatchObject({
+      Workflow: "commerce2customer",
+      Keyspace: "customer",
+      State: "completed",
+      RowsCompared: 10,
+      HasMismatch: false,
+      Shards: "0",
+    });
+    const last = await ok(...VDIFF, "show", "last", "--verbose", "--format=json");
+    const masked = last
+      .replace(/"UUID": "[0-9a-f-]{36}"/, '"UUID": "<uuid>"')
+      .replace(/"(StartedAt|CompletedAt)": "\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"/g, '"$1": "<time>"');
+    expect(masked).toBe(
+      `{
+	"Workflow": "commerce2customer",
+	"Keyspace": "customer",
+	"State": "completed",
+	"UUID": "<uuid>",
+	"RowsCompared": 10,
+	"HasMismatch": false,
+	"Shards": "0",
+	"StartedAt": "<time>",
+	"CompletedAt": "<time>",
+	"TableSummary": {
+${["corder", "customer"]
+  .map(
+    (t) => `		"${t}": {
+			"TableName": "${t}",
+			"State": "completed",
+			"RowsCompared": 5,
+			"MatchingRows": 5,
+			"MismatchedRows": 0,
+			"ExtraRowsSource": 0,
+			"ExtraRowsTarget": 0
+		}`,
+  )
+  .join(",\n")}
+	},
+	"Reports": {
+${["corder", "customer"]
+  .map(
+    (t) => `		"${t}": {
+			"0": {
+				"TableName": "${t}",
+				"ProcessedRows": 5,
+				"MatchingRows": 5,
+				"MismatchedRows": 0,
+				"ExtraRowsSource": 0,
+				"ExtraRowsTarget": 0
+			}
+		}`,
+  )
+  .join(",\n")}
+	}
+}
+`,
+    );
+    const text = await ok(...VDIFF, "show", "last");
+    expect(text).toContain("VDiff Summary for customer.commerce2customer (");
+    expect(text).toContain("\nState:        completed\nRowsCompared: 10\nHasMismatch:  false\n");
+    // The streams replicate again after the diff.
+    const status = JSON.parse(await ok("MoveTables", ...WORKFLOW, "status", "--format=json"));
+    expect(status.shard_streams["customer/0"].streams[0].status).toBe("Running");
+  }, 120_000);
+
+  it("a target row changed behind the stream's back is one mismatched row, with its primary key", async () => {
+    const target = (customer as ShardTablets).mysqlds[0] as TestMysqld;
+    const conn = await target.connect();
+    try {
+      await conn.query("SET sql_log_bin = 0");
+      await conn.query("update vt_customer.customer set email = 'mallory@domain.com' where customer_id = 3");
+    } finally {
+      await conn.end();
+    }
+    const summary = await diffToCompletion("--tables", "customer");
+    expect(summary.HasMismatch).toBe(true);
+    expect(summary.RowsCompared).toBe(5);
+    expect(summary.TableSummary?.customer).toMatchObject({
+      MatchingRows: 4,
+      MismatchedRows: 1,
+      ExtraRowsSource: 0,
+      ExtraRowsTarget: 0,
+    });
+    expect(summary.Reports?.customer?.["0"]?.MismatchedRowsSample).toEqual([
+      {
+        Source: { Row: { customer_id: "3", email: "charlie@domain.com" } },
+        Target: { Row: { customer_id: "3", email: "mallory@domain.com" } },
+      },
+    ]);
+    // Without --verbose a mismatch still shows the tables and reports.
+    const plain = await showJson("last");
+    expect(plain.Reports?.customer?.["0"]?.MismatchedRows).toBe(1);
+  }, 120_000);
+
+  it("an extra row on either side is reported with its primary key", async () => {
+    const target = (customer as ShardTablets).mysqlds[0] as TestMysqld;
+    const conn = await target.connect();
+    try {
+      await conn.query("SET sql_log_bin = 0");
+      await conn.query("update vt_customer.customer set email = 'charlie@domain.com' where customer_id = 3");
+      await conn.query("delete from vt_customer.corder where order_id = 2");
+      await conn.query(
+        "insert into vt_customer.corder (order_id, customer_id, sku, price) values (100, 1, 'SKU-1001', 100)",
+      );
+    } finally {
+      await conn.end();
+    }
+    const summary = await diffToCompletion();
+    expect(summary.TableSummary?.customer).toMatchObject({ MatchingRows: 5, MismatchedRows: 0 });
+    expect(summary.TableSummary?.corder).toMatchObject({
+      MatchingRows: 4,
+      ExtraRowsSource: 1,
+      ExtraRowsTarget: 1,
+    });
+    const report = summary.Reports?.corder?.["0"];
+    expect(report?.ExtraRowsSourceSample).toEqual([
+      { Row: { order_id: "2", customer_id: "2", sku: "SKU-1002", price: "30" } },
+    ]);
+    expect(report?.ExtraRowsTargetSample).toEqual([
+      { Row: { order_id: "100", customer_id: "1", sku: "SKU-1001", price: "100" } },
+    ]);
+  }, 120_000);
+
+  it("stop, resume and delete", async () => {
+    const uuid = UUID.exec(await ok(...VDIFF, "create", "--auto-start=false"))?.[1] as string;
+    expect((await showJson(uuid)).State).toBe("pending");
+    expect(await ok(...VDIFF, "stop", uuid)).toBe("VDiff stop completed\n");
+    expect((await showJson(uuid)).State).toBe("stopped");
+    expect(await ok(...VDIFF, "resume", uuid)).toBe("VDiff resume scheduled\n");
+    await waitFor("the resumed vdiff to complete", async () => (await showJson(uuid)).State === "completed", {
+      timeoutMs: 60_000,
+    });
+    const all = JSON.parse(await ok(...VDIFF, "show", "all", "--format=json")) as {
+      UUID: string;
+      State: string;
+    }[];
+    expect(all.map((l) => l.UUID)).toContain(uuid);
+    expect(await ok(...VDIFF, "delete", uuid, "--format=json")).toBe(
+      '{\n\t"Action": "delete",\n\t"Status": "completed"\n}\n',
+    );
+    expect(await fails(...VDIFF, "show", uuid)).toMatch(new RegExp(`vdiff ${uuid} not found`));
+    expect(await ok(...VDIFF, "delete", "all")).toBe("VDiff delete completed\n");
+    expect(await fails(...VDIFF, "show", "last")).toMatch(/no previous vdiff found/);
+    expect(await ok(...VDIFF, "show", "all")).toBe("No vdiffs found for customer.commerce2customer\n");
+  }, 120_000);
+});
