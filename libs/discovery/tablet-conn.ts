@@ -1,5 +1,5 @@
-import { createFrameClient } from "../framerpc/index.js";
-import { createGrpcClient, type ServiceClient } from "../grpc/index.js";
+import { createFrameClient, neverSent } from "../framerpc/index.js";
+import { type ClientCallOptions, createGrpcClient, type ServiceClient } from "../grpc/index.js";
 import { QueryService } from "../proto/queryservice.js";
 import type { Tablet } from "../proto/topodata.js";
 import { failedPrecondition } from "../vterrors/index.js";
@@ -37,10 +37,26 @@ export const grpcTabletDialer: TabletDialer = (tablet) => {
   return { conn: client.rpc, address: client.address, close: () => client.close() };
 };
 
+type Unary<Req, Res> = (request: Req, options?: ClientCallOptions) => Promise<Res>;
+
 /**
- * vtgate --tablet-transport frame: the unary calls (execute, begin, commit, rollback, beginExecute) go over
- * framerpc (libs/framerpc, one TCP connection per tablet) when the tablet record publishes a "frame" port;
- * streaming calls, and tablets without that port, use gRPC as grpcTabletDialer does.
+ * A unary call over framerpc that goes over gRPC instead when the frame connection cannot be made (the
+ * call was never sent, so nothing runs twice): e.g. a restarted tablet listens on a new frame port until
+ * the topology watcher reads its new record.
+ */
+function framesOrGrpc<Req, Res>(frames: Unary<Req, Res> | undefined, grpc: Unary<Req, Res>): Unary<Req, Res> {
+  if (frames === undefined) return grpc;
+  return (request, options) =>
+    frames(request, options).catch((err: unknown) => {
+      if (neverSent(err)) return grpc(request, options);
+      throw err;
+    });
+}
+
+/**
+ * vtgate --tablet-transport frame (the default): the unary calls (execute, begin, commit, rollback,
+ * beginExecute) go over framerpc (libs/framerpc, one TCP connection per tablet) when the tablet record
+ * publishes a "frame" port; streaming calls, and tablets without that port, use gRPC as grpcTabletDialer does.
  */
 export const frameTabletDialer: TabletDialer = (tablet) => {
   const grpc = createGrpcClient(QueryService, tabletGrpcAddress(tablet));
@@ -50,11 +66,11 @@ export const frameTabletDialer: TabletDialer = (tablet) => {
   const frames = createFrameClient(QueryService, host, port);
   const unary = frames.rpc;
   const conn: TabletConn = {
-    execute: unary.execute ?? grpc.rpc.execute,
-    begin: unary.begin ?? grpc.rpc.begin,
-    commit: unary.commit ?? grpc.rpc.commit,
-    rollback: unary.rollback ?? grpc.rpc.rollback,
-    beginExecute: unary.beginExecute ?? grpc.rpc.beginExecute,
+    execute: framesOrGrpc(unary.execute, grpc.rpc.execute),
+    begin: framesOrGrpc(unary.begin, grpc.rpc.begin),
+    commit: framesOrGrpc(unary.commit, grpc.rpc.commit),
+    rollback: framesOrGrpc(unary.rollback, grpc.rpc.rollback),
+    beginExecute: framesOrGrpc(unary.beginExecute, grpc.rpc.beginExecute),
     streamExecute: grpc.rpc.streamExecute,
     streamHealth: grpc.rpc.streamHealth,
   };

@@ -14,7 +14,8 @@ export interface TopologyWatcherOptions {
 
 /** What makes a tablet a different one for the health check: where it listens and what it serves. */
 function identity(tablet: Tablet): string {
-  return `${tablet.hostname}|${tablet.portMap.grpc ?? 0}|${tablet.keyspace}|${tablet.shard}`;
+  // The frame port too: a restarted vttablet gets a new free one by default (--frame-port -1).
+  return `${tablet.hostname}|${tablet.portMap.grpc ?? 0}|${tablet.portMap.frame ?? 0}|${tablet.keyspace}|${tablet.shard}`;
 }
 
 /**

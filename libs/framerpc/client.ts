@@ -3,6 +3,14 @@ import type { ClientCallOptions, ServiceClient, ServiceDefinition } from "../grp
 import { Code, VtError } from "../vterrors/index.js";
 import { callFrame, FrameKind, FrameReader, FrameWriter, parseError, simpleFrame } from "./frames.js";
 
+/** Errors of calls that never left this process because no connection could be made. */
+const unsent = new WeakSet<object>();
+
+/** Whether a call failed before any byte of it was sent (no connection): safe to send another way. */
+export function neverSent(err: unknown): boolean {
+  return typeof err === "object" && err !== null && unsent.has(err);
+}
+
 interface Pending {
   readonly resolve: (body: Buffer) => void;
   readonly reject: (err: VtError) => void;
@@ -112,7 +120,11 @@ class FrameConnection {
       socket.on("error", () => {});
       socket.on("close", () => {
         const err = new VtError(Code.UNAVAILABLE, `${this.address}: connection lost`);
-        if (this.socket !== socket) reject(new VtError(Code.UNAVAILABLE, `${this.address}: cannot connect`));
+        if (this.socket !== socket) {
+          const refused = new VtError(Code.UNAVAILABLE, `${this.address}: cannot connect`);
+          unsent.add(refused);
+          reject(refused);
+        }
         if (this.socket === socket) {
           this.socket = undefined;
           this.writer = undefined;

@@ -3,7 +3,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MethodDefinition } from "../grpc/index.js";
 import { Code, isVtError, VtError } from "../vterrors/index.js";
-import { createFrameClient, type FrameClientHandle } from "./client.js";
+import { createFrameClient, type FrameClientHandle, neverSent } from "./client.js";
 import { FrameReader } from "./frames.js";
 import { FrameServer } from "./server.js";
 
@@ -146,6 +146,7 @@ describe("FrameServer and createFrameClient", () => {
     try {
       const err = await rejection(lonely.rpc.echo?.({ text: "", count: 0 }) as Promise<Echo>);
       expect(isVtError(err, Code.UNAVAILABLE)).toBe(true);
+      expect(neverSent(err)).toBe(true);
       const again = new FrameServer(pino({ level: "silent" }));
       again.addService(EchoService, { echo: async (request) => request });
       await again.listen("127.0.0.1", otherPort);
@@ -153,6 +154,25 @@ describe("FrameServer and createFrameClient", () => {
       await again.shutdown(10);
     } finally {
       lonely.close();
+    }
+  });
+});
+
+describe("a connection lost during a call", () => {
+  it("fails the call with UNAVAILABLE, not marked as never sent (it may have run)", async () => {
+    const server = new FrameServer(pino({ level: "silent" }));
+    server.addService(EchoService, { slow: () => new Promise<Echo>(() => {}) });
+    const port = await server.listen("127.0.0.1", 0);
+    const client = createFrameClient(EchoService, "127.0.0.1", port);
+    try {
+      const call = rejection(client.rpc.slow?.({ text: "lost", count: 0 }) as Promise<Echo>);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await server.shutdown(0);
+      const err = await call;
+      expect(isVtError(err, Code.UNAVAILABLE)).toBe(true);
+      expect(neverSent(err)).toBe(false);
+    } finally {
+      client.close();
     }
   });
 });

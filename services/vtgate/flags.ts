@@ -100,8 +100,8 @@ export const vtgateFlags = defineFlags({
   },
   "tablet-transport": {
     type: "string",
-    default: "grpc",
-    help: "how queries reach tablets: grpc, or frame (framerpc for unary calls where the tablet serves --frame-port; see libs/framerpc)",
+    default: "frame",
+    help: "how queries reach tablets: frame (framerpc for the unary calls where the tablet record publishes a frame port, gRPC otherwise and for streams; see libs/framerpc), or grpc",
   },
   "retry-count": {
     type: "int",

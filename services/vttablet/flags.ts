@@ -37,8 +37,8 @@ export const vttabletFlags = defineFlags({
   "grpc-port": { type: "int", default: 0, help: "gRPC port (query and tablet manager services)" },
   "frame-port": {
     type: "int",
-    default: 0,
-    help: "also serve the unary QueryService calls over framerpc on this port (vtgate --tablet-transport frame); 0: off",
+    default: -1,
+    help: "also serve the unary QueryService calls over framerpc on this port (vtgate's default --tablet-transport frame); -1: a free port, published in the tablet record; 0: off",
   },
   "db-socket": { type: "string", default: "", help: "mysqld unix socket; used when set" },
   "db-host": { type: "string", default: "", help: "mysqld host, when not using --db-socket" },
@@ -135,7 +135,7 @@ export interface VttabletConfig {
   bindAddress: string;
   httpPort: number;
   grpcPort: number;
-  /** framerpc port for the unary QueryService calls; 0: off. */
+  /** framerpc port for the unary QueryService calls; -1: a free one; 0: off. */
   framePort: number;
   mysql: MysqlAddress;
   /** What the tablet record says about mysqld; port 0: ask mysqld. */

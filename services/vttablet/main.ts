@@ -100,6 +100,17 @@ async function main(argv: string[]): Promise<number | undefined> {
       http.metrics,
     );
     await tabletServer.open();
+    const hosts = bindHosts(config.bindAddress);
+    // framerpc (libs/framerpc): the unary QueryService calls over plain frames (vtgate's default transport).
+    // It listens before the tablet record is written, which publishes the port it got.
+    const frames = config.framePort !== 0 ? new FrameServer(logger) : undefined;
+    let framePort = 0;
+    if (frames) {
+      frames.addService(QueryService, tabletServer.handlers());
+      framePort = await listenOnFirst(hosts.http, (host) =>
+        frames.listen(host, Math.max(0, config.framePort)),
+      );
+    }
 
     const desired = Tablet.fromPartial({
       alias: config.alias,
@@ -107,7 +118,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       portMap: {
         vt: config.httpPort,
         grpc: config.grpcPort,
-        ...(config.framePort > 0 ? { frame: config.framePort } : {}),
+        ...(framePort > 0 ? { frame: framePort } : {}),
       },
       keyspace: config.keyspace,
       shard: config.shard,
@@ -207,14 +218,7 @@ async function main(argv: string[]): Promise<number | undefined> {
         vdiff: new VDiffActions(vdiff),
       }),
     );
-    const hosts = bindHosts(config.bindAddress);
     await listenOnFirst(hosts.grpc, (host) => grpc.listen(host, config.grpcPort));
-    // framerpc (libs/framerpc): the unary QueryService calls over plain frames, for vtgate --tablet-transport frame.
-    const frames = config.framePort > 0 ? new FrameServer(logger) : undefined;
-    if (frames) {
-      frames.addService(QueryService, tabletServer.handlers());
-      await listenOnFirst(hosts.http, (host) => frames.listen(host, config.framePort));
-    }
     addStatusSections(http, { state, health, mysqld, schema });
     http.setHealthCheck(() => (state.isMysqlReachable ? undefined : "mysqld is not reachable"));
     await listenOnFirst(hosts.http, (host) => http.listen(host, config.httpPort));

@@ -7,14 +7,16 @@ import { startVtgate, type VtgateHandle } from "../harness/vtgate.js";
 import { startVttablet, type VttabletHandle } from "../harness/vttablet.js";
 
 /**
- * vtgate --tablet-transport frame against a vttablet serving --frame-port (libs/framerpc): queries,
- * transactions and MySQL errors behave as over gRPC, and the tablet record publishes the frame port.
+ * vtgate over framerpc (its default --tablet-transport frame) and over gRPC (--tablet-transport grpc)
+ * against a vttablet serving --frame-port (libs/framerpc): queries, transactions and MySQL errors behave
+ * the same on both, and the tablet record publishes the frame port.
  */
 describe("vtgate over framerpc", () => {
   let plane: ControlPlane;
   let mysqld: TestMysqld;
   let tablet: VttabletHandle;
   let vtgate: VtgateHandle;
+  let grpcVtgate: VtgateHandle;
   let framePort: number;
 
   beforeAll(async () => {
@@ -38,11 +40,18 @@ describe("vtgate over framerpc", () => {
       dir: plane.dir,
       tabletTypesToWait: "PRIMARY",
       waitForServingTablets: 1,
-      extraArgs: ["--tablet-transport", "frame"],
+    });
+    grpcVtgate = await startVtgate({
+      topoAddress: plane.etcd.clientAddress,
+      dir: plane.dir,
+      tabletTypesToWait: "PRIMARY",
+      waitForServingTablets: 1,
+      extraArgs: ["--tablet-transport", "grpc"],
     });
   }, 180_000);
 
   afterAll(async () => {
+    await grpcVtgate?.stop();
     await vtgate?.stop();
     await tablet?.stop();
     await mysqld?.shutdown();
@@ -54,31 +63,37 @@ describe("vtgate over framerpc", () => {
     expect(info.port_map.frame).toBe(framePort);
   });
 
-  it("runs statements, prepared statements and transactions, and keeps MySQL errors", async () => {
-    const conn = await createConnection({
-      host: "127.0.0.1",
-      port: vtgate.mysqlPort,
-      user: "app",
-      database: "commerce",
-    });
-    try {
-      await conn.query("create table t (id int primary key, v varchar(20))");
-      await conn.query("insert into t values (1, 'one'), (2, 'two')");
-      const [rows] = await conn.execute("select v from t where id = ?", [2]);
-      expect(rows).toEqual([{ v: "two" }]);
-      await conn.query("begin");
-      await conn.query("insert into t values (3, 'three')");
-      await conn.query("rollback");
-      const [count] = await conn.query({ sql: "select count(*) from t", rowsAsArray: true });
-      expect(String((count as unknown[][])[0]?.[0])).toBe("2");
-      await expect(conn.query("select * from nope")).rejects.toMatchObject({
-        errno: 1146,
-        sqlState: "42S02",
+  it.each([
+    ["framerpc (the default)", () => vtgate, "t_frame"],
+    ["gRPC", () => grpcVtgate, "t_grpc"],
+  ] as const)(
+    "over %s: runs statements, prepared statements and transactions, and keeps MySQL errors",
+    async (_transport, gate, t) => {
+      const conn = await createConnection({
+        host: "127.0.0.1",
+        port: gate().mysqlPort,
+        user: "app",
+        database: "commerce",
       });
-      const [again] = await conn.query("select v from t where id = 1");
-      expect(again).toEqual([{ v: "one" }]);
-    } finally {
-      await conn.end();
-    }
-  });
+      try {
+        await conn.query(`create table ${t} (id int primary key, v varchar(20))`);
+        await conn.query(`insert into ${t} values (1, 'one'), (2, 'two')`);
+        const [rows] = await conn.execute(`select v from ${t} where id = ?`, [2]);
+        expect(rows).toEqual([{ v: "two" }]);
+        await conn.query("begin");
+        await conn.query(`insert into ${t} values (3, 'three')`);
+        await conn.query("rollback");
+        const [count] = await conn.query({ sql: `select count(*) from ${t}`, rowsAsArray: true });
+        expect(String((count as unknown[][])[0]?.[0])).toBe("2");
+        await expect(conn.query("select * from nope")).rejects.toMatchObject({
+          errno: 1146,
+          sqlState: "42S02",
+        });
+        const [again] = await conn.query(`select v from ${t} where id = 1`);
+        expect(again).toEqual([{ v: "one" }]);
+      } finally {
+        await conn.end();
+      }
+    },
+  );
 });

@@ -101,7 +101,12 @@ describe("vttablet: two tablets of commerce/0 on real etcd and MariaDB", () => {
     for (const [i, alias] of [ALIAS_100, ALIAS_101].entries()) {
       const { tablet } = await getTablet(topo, alias);
       expect(tablet.hostname).toBe("localhost");
-      expect(tablet.portMap).toEqual({ vt: tablets[i]!.httpPort, grpc: tablets[i]!.grpcPort });
+      // framerpc on a free port by default (--frame-port -1).
+      expect(tablet.portMap).toEqual({
+        vt: tablets[i]!.httpPort,
+        grpc: tablets[i]!.grpcPort,
+        frame: expect.any(Number),
+      });
       expect(tablet.keyspace).toBe(KEYSPACE);
       expect(tablet.shard).toBe(SHARD);
       expect(tablet.type).toBe(TabletType.REPLICA);
@@ -259,7 +264,8 @@ describe("vttablet: two tablets of commerce/0 on real etcd and MariaDB", () => {
     await tablet.restart();
     const after = (await getTablet(ts!, ALIAS_101)).tablet;
     expect(after.type).toBe(TabletType.REPLICA);
-    expect(after.portMap).toEqual(before.portMap);
+    // The same ports, but a new free framerpc port (--frame-port -1).
+    expect(after.portMap).toEqual({ ...before.portMap, frame: expect.any(Number) });
     expect(after.tabletStartTime?.seconds).toBeGreaterThanOrEqual(before.tabletStartTime?.seconds ?? 0);
     const replication = await getShardReplication(ts!, CELL, KEYSPACE, SHARD);
     expect(replication.shardReplication.nodes).toHaveLength(2);
