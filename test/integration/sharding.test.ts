@@ -3,14 +3,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Connection, createConnection } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type ControlPlane,
-  type ShardTablets,
-  startControlPlane,
-  startShardTablets,
-} from "../harness/cluster.js";
 import { startMysqld, type TestMysqld } from "../harness/mysqld.js";
-import { startVtgate, type VtgateHandle } from "../harness/vtgate.js";
+import { rows, type ShardedCluster, startShardedCluster } from "./sharding-cluster.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -50,73 +44,27 @@ const CUSTOMER_VSCHEMA = {
   },
 };
 
-let plane: ControlPlane | undefined;
-const shards: ShardTablets[] = [];
+let cluster: ShardedCluster | undefined;
 let plain: TestMysqld | undefined;
-let vtgate: VtgateHandle | undefined;
 
 function connectVtgate(database = "customer"): Promise<Connection> {
-  return createConnection({
-    host: "127.0.0.1",
-    port: vtgate!.mysqlPort,
-    user: "app",
-    database,
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-    dateStrings: true,
-  });
-}
-
-async function rows(conn: Connection, sql: string): Promise<unknown[][]> {
-  const [result] = await conn.query({ sql, rowsAsArray: true });
-  return result as unknown[][];
+  return cluster!.connect(database);
 }
 
 beforeAll(async () => {
-  plane = await startControlPlane("sharding");
-  await plane.ok("CreateKeyspace", "--durability-policy", "none", "commerce");
-  await plane.ok("CreateKeyspace", "--durability-policy", "none", "customer");
-  await plane.ok("CreateShard", "commerce/0");
-  await plane.ok("CreateShard", "customer/-80");
-  await plane.ok("CreateShard", "customer/80-");
-  const layout: [string, string, number][] = [
-    ["commerce", "0", 100],
-    ["customer", "-80", 200],
-    ["customer", "80-", 300],
-  ];
-  const started = await Promise.all(
-    layout.map(([ks, shard, uid]) => startShardTablets(plane!, ks, shard, [{ uid, type: "replica" }])),
-  );
-  shards.push(...started);
-  for (const [ks, shard, uid] of layout) {
-    await plane.ok("PlannedReparentShard", `${ks}/${shard}`, "--new-primary", `zone1-${uid}`);
-  }
-  for (const sql of COMMERCE_SCHEMA) await plane.ok("ApplySchema", "--sql", sql, "commerce");
-  for (const sql of CUSTOMER_TABLES) await plane.ok("ApplySchema", "--sql", sql, "customer");
-  await plane.ok("ApplyVSchema", "--vschema", JSON.stringify(COMMERCE_VSCHEMA), "commerce");
-  await plane.ok("ApplyVSchema", "--vschema", JSON.stringify(CUSTOMER_VSCHEMA), "customer");
-  await plane.ok("RebuildKeyspaceGraph", "commerce");
-  await plane.ok("RebuildKeyspaceGraph", "customer");
-  plain = await startMysqld(plane.dir, { uid: 400 });
-  vtgate = await startVtgate({
-    topoAddress: plane.etcd.clientAddress,
-    dir: plane.dir,
-    tabletTypesToWait: "PRIMARY",
-    waitForServingTablets: 3,
+  cluster = await startShardedCluster("sharding", {
+    commerceSchema: COMMERCE_SCHEMA,
+    customerSchema: CUSTOMER_TABLES,
+    commerceVSchema: COMMERCE_VSCHEMA,
+    customerVSchema: CUSTOMER_VSCHEMA,
+    commerceRows: COMMERCE_ROWS,
   });
-  const commerce = await connectVtgate("commerce");
-  try {
-    for (const sql of COMMERCE_ROWS) await commerce.query(sql);
-  } finally {
-    await commerce.end();
-  }
+  plain = await startMysqld(cluster.plane.dir, { uid: 400 });
 }, 300_000);
 
 afterAll(async () => {
-  await vtgate?.stop();
-  for (const s of shards) await s.stop();
   await plain?.shutdown();
-  await plane?.stop();
+  await cluster?.stop();
 }, 120_000);
 
 describe("seed 000 horizontal sharding: customer/-80 and customer/80-", () => {
@@ -188,7 +136,7 @@ describe("seed 000 horizontal sharding: customer/-80 and customer/80-", () => {
       const tablets = (await rows(conn, "show vitess_tablets")).map((r) => r.map(String).join(" "));
       expect(tablets.some((t) => t.includes("customer -80 PRIMARY SERVING"))).toBe(true);
       expect(tablets.some((t) => t.includes("customer 80- PRIMARY SERVING"))).toBe(true);
-      const status = await (await fetch(`http://127.0.0.1:${vtgate!.httpPort}/debug/status`)).text();
+      const status = await (await fetch(`http://127.0.0.1:${cluster!.vtgate.httpPort}/debug/status`)).text();
       expect(status).toContain("PRIMARY: -80 80-");
     } finally {
       await conn.end();
@@ -414,7 +362,7 @@ describe("sequences across a vttablet restart", () => {
       };
       const before = await insert("before-restart@domain.com");
       expect(before).toBe(1003); // 1000-1002 were handed out above, from the block 1000-1099
-      await shards[0]!.tablets[0]!.restart();
+      await cluster!.shards.get("commerce/0")!.tablets[0]!.restart();
       let after: number | undefined;
       const deadline = Date.now() + 60_000;
       while (after === undefined) {
