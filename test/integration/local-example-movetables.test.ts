@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMON_DIR, LocalExample } from "../harness/local-example.js";
 import { isLiveProcess } from "../harness/processes.js";
+import { waitFor } from "../harness/wait.js";
 
 const UIDS = [100, 101, 102, 200, 201, 202] as const;
 
@@ -41,6 +42,77 @@ describe("the local example's MoveTables steps (201-205, seed 004)", () => {
     expect(rules.rules).toHaveLength(16);
     for (const rule of rules.rules) expect(rule.to_tables[0]).toMatch(/^commerce\./);
   }, 300_000);
+
+  it("VDiff create, then show last: 10 rows compared, no mismatch (seed 004)", async () => {
+    const vdiff = ["VDiff", "--target-keyspace", "customer", "--workflow", "commerce2customer"];
+    const created = await example.vtctldclient(...vdiff, "create");
+    const uuid = /^VDiff ([0-9a-f-]{36}) scheduled on target shards, use show to view progress\n$/.exec(
+      created,
+    )?.[1];
+    expect(uuid, created).toBeDefined();
+    const report = await waitFor(
+      "the vdiff to complete",
+      async () => {
+        const json = JSON.parse(
+          await example.vtctldclient(
+            "VDiff",
+            "--format=json",
+            ...vdiff.slice(1),
+            "show",
+            "last",
+            "--verbose",
+          ),
+        );
+        return json.State === "completed" ? json : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+    expect(report).toMatchObject({
+      Workflow: "commerce2customer",
+      Keyspace: "customer",
+      State: "completed",
+      UUID: uuid,
+      RowsCompared: 10,
+      HasMismatch: false,
+      Shards: "0",
+    });
+    const counts = {
+      State: "completed",
+      RowsCompared: 5,
+      MatchingRows: 5,
+      MismatchedRows: 0,
+      ExtraRowsSource: 0,
+      ExtraRowsTarget: 0,
+    };
+    expect(report.TableSummary).toEqual({
+      corder: { TableName: "corder", ...counts },
+      customer: { TableName: "customer", ...counts },
+    });
+    const shard = {
+      ProcessedRows: 5,
+      MatchingRows: 5,
+      MismatchedRows: 0,
+      ExtraRowsSource: 0,
+      ExtraRowsTarget: 0,
+    };
+    expect(report.Reports).toEqual({
+      corder: { "0": { TableName: "corder", ...shard } },
+      customer: { "0": { TableName: "customer", ...shard } },
+    });
+    expect(Object.keys(report)).toEqual([
+      "Workflow",
+      "Keyspace",
+      "State",
+      "UUID",
+      "RowsCompared",
+      "HasMismatch",
+      "Shards",
+      "StartedAt",
+      "CompletedAt",
+      "TableSummary",
+      "Reports",
+    ]);
+  }, 120_000);
 
   it("203 switches reads, 204 writes; customer/0 serves the moved rows", async () => {
     expect(await example.script("203_switch_reads.sh")).toContain(
