@@ -152,6 +152,31 @@ select * from customer c where exists (select 1 from corder o where o.customer_i
 select customer_id, (select count(*) from corder o where o.customer_id = c.customer_id) from customer c where customer_id = 3
 select customer_id from customer where customer_id = 1 union select customer_id from corder where customer_id = 2
 select sku from corder where customer_id = 1 union all select sku from corder where customer_id = 3
+select customer_id, email from customer where customer_id not in (select customer_id from corder) order by customer_id
+select count(*) from customer where customer_id in (select customer_id from corder where sku = 'SKU-1005')
+select email from customer where customer_id in (select customer_id from corder where price > 100000)
+select email from customer where customer_id not in (select customer_id from corder where price > 100000) order by customer_id limit 5
+select * from customer where customer_id = (select min(customer_id) from corder where sku = 'SKU-1003')
+select * from customer where customer_id = (select customer_id from corder where price > 100000)
+select count(*) from customer where exists (select 1 from corder where price > 499)
+select count(*) from customer where not exists (select 1 from corder where price > 100000)
+select customer_id from customer where customer_id in (select customer_id from corder where price > 480) and customer_id < 100 order by customer_id
+select sku, count(*) from corder where customer_id in (select customer_id from customer where email like 'user1%') group by sku order by sku
+select customer_id from customer c where not exists (select 1 from corder o where o.customer_id = c.customer_id) order by customer_id
+select c.customer_id, (select max(o.price) from corder o where o.customer_id = c.customer_id) from customer c where c.customer_id in (1, 2, 3, 4) order by c.customer_id
+select customer_id from customer c where (select count(*) from corder o where o.customer_id = c.customer_id) > 4 order by customer_id
+select * from corder where price > (select avg(price) from corder) and customer_id = 5 order by order_id
+select * from corder o where price = (select max(price) from corder o2 where o2.sku = o.sku) and customer_id = 5
+select count(*), sum(price) from (select price from corder where price > 250) t
+select sku, count(*) from (select sku, price from corder) t group by sku order by sku
+select max(n) from (select customer_id, count(*) as n from corder group by customer_id) t
+select t.customer_id, t.n from (select customer_id, count(*) as n from corder group by customer_id) t where t.n > 4 order by t.customer_id
+select * from (select customer_id, email from customer where customer_id = 7) t
+select distinct sku from (select sku from corder where price < 50) t order by sku
+select avg(price) from (select price from corder where customer_id in (1, 2, 3)) t
+select t.sku, min(t.price), max(t.price) from (select sku, price from corder) t group by t.sku having count(*) > 40 order by t.sku
+select customer_id from (select customer_id from customer order by customer_id desc limit 5) t order by customer_id
+select count(*) from (select distinct customer_id from corder) t
 select customer_id, customer_id * 2 as dbl, concat(email, '!') from customer where customer_id in (5, 6)
 select order_id, price * 2 from corder where price > 495 order by order_id
 select upper(sku), count(*) from corder group by upper(sku)

@@ -27,6 +27,14 @@ export interface TableRef {
   readonly primary: ColumnVindex | undefined;
 }
 
+/** A SELECT's tables with its join conditions and WHERE conjuncts; `outer` when it has outer joins. */
+export interface SelectTables {
+  readonly tables: readonly TableRef[];
+  readonly on: readonly Expr[];
+  readonly where: readonly Expr[];
+  readonly outer: boolean;
+}
+
 /** How a statement is routed: the opcode, and the vindex values for EqualUnique/Equal/IN. */
 export interface Routing {
   readonly opcode: RouteOpcode;

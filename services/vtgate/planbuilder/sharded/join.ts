@@ -15,7 +15,14 @@ import { LIST_VAR } from "../../engine/route.js";
 import type { PlanContext } from "../context.js";
 import { unsupported } from "../errors.js";
 import type { ResolvedTables } from "../route-planner.js";
-import { chooseRouting, exprText, replaceExpr, type TableRef, tableOfColumn } from "./analysis.js";
+import {
+  chooseRouting,
+  exprText,
+  replaceExpr,
+  type SelectTables,
+  type TableRef,
+  tableOfColumn,
+} from "./analysis.js";
 import { shardedRoute } from "./route.js";
 
 /** The tables (of the two) an expression reads; refuses unqualified columns and subqueries. */
@@ -58,10 +65,7 @@ export function planCrossShardJoin(
   sel: Select,
   keyspace: KeyspaceRef,
   resolved: ResolvedTables,
-  tables: readonly TableRef[],
-  on: readonly Expr[],
-  where: readonly Expr[],
-  outer: boolean,
+  { tables, on, where, outer }: SelectTables,
 ): Primitive<PlanCursor> {
   if (tables.length !== 2) throw unsupported(`cross-shard join of ${tables.length} tables`);
   if (sel.groupBy.length > 0 || sel.having || sel.distinct || sel.limit) {

@@ -4,6 +4,7 @@ import {
   type Expr,
   format,
   formatExpr,
+  impossibleQuery,
   type Select,
   type SelectExpr,
   walkExpr,
@@ -13,7 +14,7 @@ import type { AggregateOp } from "../../engine/aggregate.js";
 import { HashAggregate } from "../../engine/aggregate.js";
 import type { PlanCursor } from "../../engine/cursor.js";
 import { Distinct } from "../../engine/distinct.js";
-import { type CompareOp, Filter, type Operand, type Predicate } from "../../engine/filter.js";
+import { Filter } from "../../engine/filter.js";
 import { Limit, UPPER_LIMIT_VAR } from "../../engine/limit.js";
 import { MemorySort, type SortKey } from "../../engine/memory-sort.js";
 import type { Primitive } from "../../engine/primitive.js";
@@ -35,21 +36,16 @@ import {
   refuseSubqueries,
   replaceExpr,
   routeValueOf,
+  type SelectTables,
   type TableRef,
 } from "./analysis.js";
+import { planDerivedTable } from "./derived.js";
 import { planCrossShardJoin } from "./join.js";
+import { vtgatePredicate } from "./predicate.js";
 import { shardedRoute } from "./route.js";
+import { extractSubqueries, SubqueryNames } from "./subquery.js";
 
 const AGGREGATES = new Set(["count", "sum", "min", "max", "avg"]);
-const COMPARE: Readonly<Record<string, CompareOp>> = {
-  "=": "=",
-  "!=": "!=",
-  "<>": "!=",
-  "<": "<",
-  "<=": "<=",
-  ">": ">",
-  ">=": ">=",
-};
 
 function hasAggregate(e: Expr): boolean {
   let found = false;
@@ -160,51 +156,67 @@ function limitValues(sel: Select): { count: RouteValue; offset: RouteValue | und
  */
 export function planShardedSelect(
   ctx: PlanContext,
-  sel: Select,
+  original: Select,
   keyspace: KeyspaceRef,
   resolved: ResolvedTables,
+  names: SubqueryNames = new SubqueryNames(),
 ): Primitive<PlanCursor> {
-  if (sel.with) throw unsupported("WITH (common table expressions) on a sharded keyspace");
-  if (sel.withRollup) throw unsupported("GROUP BY ... WITH ROLLUP on a sharded keyspace");
-  if (sel.options.includes("sql_calc_found_rows"))
+  if (original.with) throw unsupported("WITH (common table expressions) on a sharded keyspace");
+  if (original.withRollup) throw unsupported("GROUP BY ... WITH ROLLUP on a sharded keyspace");
+  if (original.options.includes("sql_calc_found_rows"))
     throw unsupported("SQL_CALC_FOUND_ROWS on a sharded keyspace");
-  const { tables, on, outer } = flattenFrom(sel.from, findShardedTable(ctx, keyspace.name));
+  const planInner = (q: Select) => planShardedSelect(ctx, q, keyspace, resolved, names);
+  if (original.from.some((t) => t.kind === "Derived")) {
+    return planDerivedTable(ctx, original, keyspace, resolved, planInner);
+  }
+  const find = findShardedTable(ctx, keyspace.name);
+  const { tables, on, outer } = flattenFrom(original.from, find);
   for (const t of tables) {
     if (!t.primary)
       throw unsupported(`table ${t.table.name} of sharded keyspace ${keyspace.name} has no primary vindex`);
   }
-  const exprs: (Expr | undefined)[] = [
-    sel.where,
-    sel.having,
-    ...on,
-    ...sel.groupBy,
-    ...sel.orderBy.map((o) => o.expr),
-  ];
-  for (const c of sel.columns) {
-    if (c.kind === "Aliased") exprs.push(c.expr);
+  for (const c of original.columns) {
     if (c.kind === "NextValues") throw unsupported("NEXT VALUES on a table that is not a sequence");
   }
-  refuseSubqueries(exprs, keyspace.name);
+  refuseSubqueries(
+    [original.having, ...on, ...original.groupBy, ...original.orderBy.map((o) => o.expr)],
+    keyspace.name,
+  );
+  const conditions = [...on, ...conjuncts(original.where)];
+  const subqueries = extractSubqueries(original, {
+    tables,
+    conditions,
+    colocated: colocated(tables, conditions),
+    find,
+    keyspace: keyspace.name,
+    names,
+    plan: planInner,
+  });
+  const sel = subqueries.select;
   const where = conjuncts(sel.where);
   if (!colocated(tables, [...on, ...where])) {
+    if (subqueries.pulledOut > 0 || subqueries.merged > 0)
+      throw unsupported("subqueries in a cross-shard join on a sharded keyspace");
     if (tables.length === 2)
-      return planCrossShardJoin(ctx, sel, keyspace, resolved, tables, on, where, outer);
+      return planCrossShardJoin(ctx, sel, keyspace, resolved, { tables, on, where, outer });
     throw unsupported(
       `cross-shard join: tables ${tables.map((t) => t.table.name).join(", ")} are not joined on their primary vindex columns`,
     );
   }
+  return subqueries.wrap(planColocated(ctx, sel, keyspace, resolved, { tables, on, where, outer }));
+}
+
+/** A SELECT whose tables all live on one shard per row: one route, merged at vtgate when it scatters. */
+function planColocated(
+  ctx: PlanContext,
+  sel: Select,
+  keyspace: KeyspaceRef,
+  resolved: ResolvedTables,
+  { tables, on, where, outer }: SelectTables,
+): Primitive<PlanCursor> {
   const routing = chooseRouting(tables, outer ? where : [...where, ...on]);
   const route = (s: Select) =>
-    shardedRoute(ctx, keyspace, resolved, format(s), routing, false, fieldQuery(s));
-  const fieldQuery = (s: Select) =>
-    format({
-      ...s,
-      where: { kind: "Binary", op: "!=", left: one, right: one },
-      groupBy: [],
-      having: undefined,
-      orderBy: [],
-      limit: undefined,
-    });
+    shardedRoute(ctx, keyspace, resolved, format(s), routing, false, format(impossibleQuery(s)));
   if (routing.opcode === "EqualUnique") return route(shardSelect(sel, routing, {}));
 
   const groupedByVindex = sel.groupBy.some((g) => primaryColumnOf(tables, g) !== undefined);
@@ -235,8 +247,6 @@ export function planShardedSelect(
   if (m.hidden > 0) plan = new Truncate(plan, m.hidden);
   return plan;
 }
-
-const one: Expr = { kind: "Literal", type: "int", value: "1" };
 
 function aggregateOp(a: Aggregate): "count" | "sum" | "min" | "max" | "avg" {
   const name = a.name.toLowerCase();
@@ -289,29 +299,9 @@ function planAggregate(
     if (k >= 0) return keys[k] as number;
     throw unsupported(`${formatExpr(e)} is neither aggregated nor grouped across shards`);
   };
-  const operand = (e: Expr): Operand => {
-    const v = routeValueOf(e);
-    return v ? { kind: "value", value: v } : { kind: "column", index: columnFor(e) };
-  };
-  const predicate = (e: Expr): Predicate => {
-    if (e.kind === "Binary" && (e.op === "and" || e.op === "or")) {
-      return { kind: e.op, args: [predicate(e.left), predicate(e.right)] };
-    }
-    if (e.kind === "Binary" && COMPARE[e.op]) {
-      return {
-        kind: "compare",
-        op: COMPARE[e.op] as CompareOp,
-        left: operand(e.left),
-        right: operand(e.right),
-      };
-    }
-    if (e.kind === "Not") return { kind: "not", arg: predicate(e.expr) };
-    if (e.kind === "Is" && (e.test === "null" || e.test === "not null")) {
-      return { kind: "isNull", not: e.test === "not null", arg: operand(e.expr) };
-    }
-    throw unsupported(`HAVING condition ${formatExpr(e)} across shards`);
-  };
-  const having = sel.having ? predicate(sel.having) : undefined;
+  const having = sel.having
+    ? vtgatePredicate(sel.having, columnFor, "HAVING condition %s across shards")
+    : undefined;
   const sortKeys: SortKey[] = sel.orderBy.map((o) => ({
     column: columnFor(o.expr),
     desc: o.direction === "desc",
