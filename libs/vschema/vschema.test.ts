@@ -112,7 +112,9 @@ describe("buildVSchema", () => {
       "tables.u.column_vindexes: missing primary col vindex for table: u",
     ]);
     expect(vschema.findTable("commerce", "product")).toBeDefined();
-    expect(vschema.findTable("broken", "t")).toBeUndefined();
+    expect(() => vschema.findTable("broken", "t")).toThrow(
+      "table t of keyspace broken has a broken VSchema: tables.t.column_vindexes[0].name: vindex h of table t could not be created",
+    );
   });
 
   it("removes a table whose sequence cannot be resolved, as Vitess", () => {
@@ -127,7 +129,9 @@ describe("buildVSchema", () => {
     expect(vschema.keyspaces.get("customer")!.errors.map((i) => i.error.message)).toEqual([
       "cannot resolve sequence missing_seq: table missing_seq not found",
     ]);
-    expect(vschema.findTable("customer", "customer")).toBeUndefined();
+    expect(() => vschema.findTable("customer", "customer")).toThrow(
+      /broken VSchema: .*cannot resolve sequence missing_seq/,
+    );
     expect(vschema.findTable(undefined, "customer")).toBeUndefined();
     expect(vschema.findTable("customer", "corder")).toBeDefined();
   });

@@ -16,6 +16,12 @@ export type ResolvedRoutingRule =
   | { readonly kind: "tables"; readonly tables: readonly VSchemaTable[] }
   | { readonly kind: "error"; readonly error: VtError };
 
+/** A mirror rule after resolution: queries on the source table are copied to `table` `percent` of the time. */
+export interface ResolvedMirrorRule {
+  readonly table: VSchemaTable;
+  readonly percent: number;
+}
+
 /** A table name looked up across keyspaces: one table, or the keyspaces that all have it. */
 type GlobalEntry = { readonly table: VSchemaTable } | { readonly ambiguous: string[] };
 
@@ -28,6 +34,8 @@ export class VSchema {
   readonly keyspaces = new Map<string, KeyspaceSchema>();
   /** Keyed by `from_table` as written: `customer`, `customer@replica`, `commerce.customer@rdonly`. */
   readonly routingRules = new Map<string, ResolvedRoutingRule>();
+  /** Keyed by `from_table`: `commerce.customer`, `commerce.customer@replica`. Rules naming no table are left out. */
+  readonly mirrorRules = new Map<string, ResolvedMirrorRule>();
   private readonly globalTables = new Map<string, GlobalEntry>();
   private readonly uniqueVindexes = new Map<string, Vindex | null>();
 
@@ -72,7 +80,8 @@ export class VSchema {
 
   /**
    * Finds a table, ignoring routing rules. Throws NOT_FOUND for an unknown keyspace and FAILED_PRECONDITION
-   * for a name several keyspaces have (naming them); returns undefined when no keyspace has the table.
+   * for a name several keyspaces have (naming them) or for a table of a sharded keyspace whose VSchema
+   * could not be built (naming the problem); returns undefined when no keyspace has the table.
    */
   findTable(keyspace: string | undefined, name: string): VSchemaTable | undefined {
     if (keyspace === undefined || keyspace === "") {
@@ -117,6 +126,12 @@ export class VSchema {
     return this.findTable(keyspace, name);
   }
 
+  /** Where queries on `table` for `tabletType` are mirrored to, if anywhere (MoveTables MirrorTraffic). */
+  findMirrorRule(table: VSchemaTable, tabletType: TabletType): ResolvedMirrorRule | undefined {
+    const suffix = tabletType === TabletType.PRIMARY ? "" : (TABLET_TYPE_SUFFIX[tabletType] ?? "");
+    return this.mirrorRules.get(`${table.keyspace.name}.${table.name}${suffix}`);
+  }
+
   /**
    * Finds a vindex by name, for `select ... from <vindex> where id in (...)`. Unqualified names must be
    * unique across the keyspaces that do not require explicit routing (FAILED_PRECONDITION otherwise).
@@ -148,7 +163,18 @@ export class VSchema {
 
 function findInKeyspace(ks: KeyspaceSchema, name: string): VSchemaTable | undefined {
   const table = ks.tables.get(name);
-  if (table !== undefined || ks.keyspace.sharded) return table;
+  if (table !== undefined) return table;
+  if (ks.keyspace.sharded) {
+    // A table its VSchema could not build is named with why, not reported as missing.
+    const issue = ks.errors.find((e) => e.path === `tables.${name}` || e.path.startsWith(`tables.${name}.`));
+    if (issue) {
+      throw new VtError(
+        Code.FAILED_PRECONDITION,
+        `table ${name} of keyspace ${ks.keyspace.name} has a broken VSchema: ${issue.path}: ${issue.error.message}`,
+      );
+    }
+    return undefined;
+  }
   return {
     name,
     keyspace: ks.keyspace,
@@ -242,7 +268,23 @@ export function buildVSchema(source: SrvVSchema, registry: VindexRegistry): VSch
     }
   }
   buildRoutingRules(vschema, source);
+  buildMirrorRules(vschema, source);
   return vschema;
+}
+
+/** ApplyMirrorRules validated the rules; one whose target is not (or no longer) in the VSchema mirrors nothing. */
+function buildMirrorRules(vschema: VSchema, source: SrvVSchema): void {
+  for (const rule of source.mirrorRules?.rules ?? []) {
+    try {
+      const target = parseQualifiedName(rule.toTable, true);
+      const table = vschema.findTable(target.keyspace, target.table);
+      if (table !== undefined && rule.percent > 0) {
+        vschema.mirrorRules.set(rule.fromTable, { table, percent: rule.percent });
+      }
+    } catch {
+      // An unknown keyspace: the rule mirrors nothing, as in Vitess's vschema build.
+    }
+  }
 }
 
 function buildRoutingRules(vschema: VSchema, source: SrvVSchema): void {
