@@ -1,8 +1,10 @@
 /**
- * A one-shard cluster for benchmarks, outside vitest (test/harness is bound to vitest's inject): etcd, one
- * MariaDB through libs/mysql/mysqlctl, one vttablet made PRIMARY with `vtctldclient --server internal
- * PlannedReparentShard`, and a vtgate, all on free 127.0.0.1 ports in a temporary VTDATAROOT. Every process is
- * stopped by its pid in `stop()`, which also runs on SIGINT/SIGTERM and when a start step fails.
+ * A cluster for benchmarks, outside vitest (test/harness is bound to vitest's inject): etcd, an unsharded
+ * keyspace (one MariaDB through libs/mysql/mysqlctl, one vttablet made PRIMARY with `vtctldclient --server
+ * internal PlannedReparentShard`), optionally a keyspace sharded by `hash` on `id` over `-80` and `80-` (one
+ * MariaDB and PRIMARY vttablet per shard), and one vtgate per tablet transport, all on free 127.0.0.1 ports in
+ * a temporary VTDATAROOT. Every process is stopped by its pid in `stop()`, which also runs on SIGINT/SIGTERM
+ * and when a start step fails.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
@@ -23,6 +25,12 @@ const VTCTLDCLIENT_MAIN = join(DIST, "services/vtctldclient/main.js");
 
 export interface ClusterOptions {
   keyspace: string;
+  /** Tables of both keyspaces' VSchemas; in the sharded keyspace each is sharded by `hash` on `id`. */
+  tables: readonly string[];
+  /** A second keyspace of that name, sharded over -80 and 80-. */
+  shardedKeyspace?: string;
+  /** More unsharded keyspaces, one MariaDB and PRIMARY vttablet each, with no VSchema (MoveTables targets). */
+  unshardedKeyspaces?: readonly string[];
   /** One vtgate per --tablet-transport (default: grpc only); vttablet serves both. */
   transports?: readonly string[];
   /** Extra flags for vttablet / vtgate. */
@@ -39,16 +47,33 @@ export interface BenchVtgate {
   readonly transport: string;
   /** MySQL port (any user; database = keyspace name). */
   readonly port: number;
+  /** HTTP port (/metrics). */
+  readonly httpPort: number;
   readonly pid: number;
+}
+
+/** The PRIMARY tablet of one shard and its MariaDB. */
+export interface BenchShard {
+  readonly keyspace: string;
+  readonly shard: string;
+  /** MariaDB's TCP port (user vt_dba, no password; database vt_<keyspace>). */
+  readonly mysqlPort: number;
+  readonly vttabletPid: number;
 }
 
 export interface BenchCluster {
   readonly dir: string;
-  /** The primary's MariaDB TCP port (user vt_dba, no password; database vt_<keyspace>). */
+  /** The unsharded keyspace's primary's MariaDB TCP port (user vt_dba, no password; database vt_<keyspace>). */
   readonly mysqlPort: number;
   /** The vtgates, one per transport asked for. */
   readonly vtgates: readonly BenchVtgate[];
   readonly vttabletPid: number;
+  /** The shards of the sharded keyspace (-80, 80-), when asked for. */
+  readonly shards: readonly BenchShard[];
+  /** The single shard of each of `unshardedKeyspaces`, in that order. */
+  readonly unsharded: readonly BenchShard[];
+  /** Runs vtctldclient (`--server internal`) against the cluster's topology; resolves with its stdout. */
+  vtctldclient(...args: string[]): Promise<string>;
   /** Stops vtgate, vttablet, MariaDB and etcd (by pid) and removes the directory. Idempotent. */
   stop(): Promise<void>;
 }
@@ -146,13 +171,14 @@ async function vtctldclient(topo: string, ...args: string[]): Promise<string> {
 export async function startCluster(options: ClusterOptions): Promise<BenchCluster> {
   const dir = mkdtempSync(join(tmpdir(), "bench-vt-"));
   const procs: Proc[] = [];
-  let mysqld: Mysqld | undefined;
+  const mysqlds: Mysqld[] = [];
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
       for (const proc of [...procs].reverse()) await stopProc(proc).catch(() => {});
-      await mysqld?.teardown({ force: true, waitTimeMs: 60_000 }).catch(() => {});
-      if (!options.keepDir) rmSync(dir, { recursive: true, force: true });
+      for (const mysqld of mysqlds)
+        await mysqld.teardown({ force: true, waitTimeMs: 60_000 }).catch(() => {});
+      if (!options.keepDir && !process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
     })();
     return stopped;
   };
@@ -179,39 +205,65 @@ export async function startCluster(options: ClusterOptions): Promise<BenchCluste
     procs.push(etcd);
     await waitFor("etcd", etcd, async () => (await fetch(`${clientUrl}/health`)).ok, 30_000);
 
-    // MariaDB
-    const mysqlPort = await freePort();
-    const cnf = newMycnf({ vtDataRoot: dir, uid: 100, port: mysqlPort });
-    mysqld = new Mysqld(cnf);
-    await mysqld.init({ waitTimeMs: 120_000 });
-
-    // topology, vttablet, PRIMARY
+    // keyspaces, one MariaDB and PRIMARY vttablet per shard
     await vtctldclient(topo, "AddCellInfo", "--root", "/vitess/zone1", "--server-address", topo, "zone1");
-    await vtctldclient(topo, "CreateKeyspace", "--durability-policy", "none", options.keyspace);
-    await vtctldclient(topo, "CreateShard", `${options.keyspace}/0`);
     const topoArgs = ["--topo-implementation", "etcd2", "--topo-global-server-address", topo];
-    const tabletHttp = await freePort();
-    const tabletGrpc = await freePort();
-    mkdirSync(join(dir, "vttablet-100"), { recursive: true });
-    const vttablet = startProc(
-      "vttablet",
-      process.execPath,
-      [
-        ...(options.nodeArgs ?? []),
-        VTTABLET_MAIN,
-        ...topoArgs,
-        ...["--topo-global-root", "/vitess/global", "--tablet-path", "zone1-100"],
-        ...["--init-keyspace", options.keyspace, "--init-shard", "0", "--init-tablet-type", "replica"],
-        ...["--port", String(tabletHttp), "--grpc-port", String(tabletGrpc)],
-        ...["--frame-port", String(await freePort())],
-        ...["--db-socket", cnf.socketFile, "--mysql-port", String(mysqlPort)],
-        ...["--pid-file", join(dir, "vttablet-100", "vttablet.pid"), ...(options.vttabletArgs ?? [])],
-      ],
-      join(dir, "vttablet-100.log"),
-    );
-    procs.push(vttablet);
-    await waitFor("vttablet", vttablet, () => httpOk(tabletHttp));
-    await vtctldclient(topo, "PlannedReparentShard", `${options.keyspace}/0`, "--new-primary", "zone1-100");
+    const startTablet = async (keyspace: string, shard: string, uid: number): Promise<BenchShard> => {
+      await vtctldclient(topo, "CreateShard", `${keyspace}/${shard}`);
+      const mysqlPort = await freePort();
+      const cnf = newMycnf({ vtDataRoot: dir, uid, port: mysqlPort });
+      const instance = new Mysqld(cnf);
+      mysqlds.push(instance);
+      await instance.init({ waitTimeMs: 120_000 });
+      const tabletHttp = await freePort();
+      const alias = `zone1-${uid}`;
+      mkdirSync(join(dir, `vttablet-${uid}`), { recursive: true });
+      const vttablet = startProc(
+        `vttablet ${alias}`,
+        process.execPath,
+        [
+          ...(options.nodeArgs ?? []),
+          VTTABLET_MAIN,
+          ...topoArgs,
+          ...["--topo-global-root", "/vitess/global", "--tablet-path", alias],
+          ...["--init-keyspace", keyspace, "--init-shard", shard, "--init-tablet-type", "replica"],
+          ...["--port", String(tabletHttp), "--grpc-port", String(await freePort())],
+          ...["--frame-port", String(await freePort())],
+          ...["--db-socket", cnf.socketFile, "--mysql-port", String(mysqlPort)],
+          ...["--pid-file", join(dir, `vttablet-${uid}`, "vttablet.pid"), ...(options.vttabletArgs ?? [])],
+        ],
+        join(dir, `vttablet-${uid}.log`),
+      );
+      procs.push(vttablet);
+      await waitFor(`vttablet ${alias}`, vttablet, () => httpOk(tabletHttp));
+      await vtctldclient(topo, "PlannedReparentShard", `${keyspace}/${shard}`, "--new-primary", alias);
+      return { keyspace, shard, mysqlPort, vttabletPid: vttablet.child.pid as number };
+    };
+    await vtctldclient(topo, "CreateKeyspace", "--durability-policy", "none", options.keyspace);
+    const primary = await startTablet(options.keyspace, "0", 100);
+    const unshardedVSchema = { tables: Object.fromEntries(options.tables.map((t) => [t, {}])) };
+    await vtctldclient(topo, "ApplyVSchema", "--vschema", JSON.stringify(unshardedVSchema), options.keyspace);
+    const shards: BenchShard[] = [];
+    const sharded = options.shardedKeyspace;
+    if (sharded !== undefined) {
+      await vtctldclient(topo, "CreateKeyspace", "--durability-policy", "none", sharded);
+      shards.push(await startTablet(sharded, "-80", 200), await startTablet(sharded, "80-", 300));
+      const vschema = {
+        sharded: true,
+        vindexes: { hash: { type: "hash" } },
+        tables: Object.fromEntries(
+          options.tables.map((t) => [t, { column_vindexes: [{ column: "id", name: "hash" }] }]),
+        ),
+      };
+      await vtctldclient(topo, "ApplyVSchema", "--vschema", JSON.stringify(vschema), sharded);
+      await vtctldclient(topo, "RebuildKeyspaceGraph", sharded);
+    }
+
+    const unsharded: BenchShard[] = [];
+    for (const [i, keyspace] of (options.unshardedKeyspaces ?? []).entries()) {
+      await vtctldclient(topo, "CreateKeyspace", "--durability-policy", "none", keyspace);
+      unsharded.push(await startTablet(keyspace, "0", 400 + 100 * i));
+    }
 
     // one vtgate per transport asked for
     const vtgates: BenchVtgate[] = [];
@@ -237,20 +289,25 @@ export async function startCluster(options: ClusterOptions): Promise<BenchCluste
       await waitFor("vtgate", vtgate, async () => {
         const conn = await connectMysql({ host: "127.0.0.1", port }, { user: "bench" });
         try {
-          await conn.query(`use ${options.keyspace}`);
-          await conn.query("select 1 from dual");
+          for (const target of [options.keyspace, ...shards.map((s) => `${s.keyspace}:${s.shard}`)]) {
+            await conn.query(`use \`${target}\``);
+            await conn.query("select 1 from dual");
+          }
           return true;
         } finally {
           await conn.end();
         }
       });
-      vtgates.push({ transport, port, pid: vtgate.child.pid as number });
+      vtgates.push({ transport, port, httpPort: vtgateHttp, pid: vtgate.child.pid as number });
     }
     return {
       dir,
-      mysqlPort,
+      mysqlPort: primary.mysqlPort,
       vtgates,
-      vttabletPid: vttablet.child.pid as number,
+      vttabletPid: primary.vttabletPid,
+      shards,
+      unsharded,
+      vtctldclient: (...args) => vtctldclient(topo, ...args),
       stop,
     };
   } catch (err) {

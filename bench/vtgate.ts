@@ -1,26 +1,32 @@
 /**
- * sysbench through vtgate vs. directly against the primary's MariaDB, same run (issue 5's benchmark):
- * oltp_point_select and oltp_read_only on 10 tables × 10,000 rows, 8 threads, 30 s each. Prints queries/s,
- * p95/p99 latency (from sysbench's histogram), the ratio vtgate/direct, and vtgate's and vttablet's CPU time
- * per query (from /proc/<pid>/stat before and after each run).
+ * sysbench through vtgate vs. directly against the primary's MariaDB, same run (issues 5 and 6):
+ * oltp_point_select and oltp_read_only on 10 tables × 10,000 rows, 8 threads, 30 s each, on an unsharded
+ * keyspace; then oltp_point_select on the same tables in a keyspace sharded by `hash` on `id` over -80 and
+ * 80- (each point select routed to one shard by its primary vindex), against the same direct baseline.
+ * Prints queries/s, p95/p99 latency (from sysbench's histogram), the ratio vtgate/direct, the CPU time of
+ * vtgate and of the vttablet(s) per query (from /proc/<pid>/stat before and after each run) and vtgate's
+ * plan-cache hit rate during the run (vtgate_plan_cache_{hits,misses}_total from /metrics).
  *
  *   make bench-vtgate
  *   BENCH_SECONDS=10 BENCH_THREADS=8 BENCH_TESTS=oltp_point_select node dist/bench/vtgate.js
- *   node dist/bench/vtgate.js --duration 10 --cpu-prof /tmp/prof    (CPU profiles of vtgate and vttablet)
+ *   node dist/bench/vtgate.js --duration 10 --cpu-prof /tmp/prof    (CPU profiles of vtgate and vttablets)
+ *   node dist/bench/vtgate.js --sharded 0      (without the sharded keyspace; --sharded only: it alone)
  *
- * The cluster (etcd, MariaDB, one PRIMARY vttablet, one vtgate per tablet transport: grpc and frame, see
- * libs/framerpc) comes from bench/cluster.ts; every process is stopped by pid at the end, on error and on
- * Ctrl-C.
+ * The cluster (etcd, one MariaDB and PRIMARY vttablet per shard, one vtgate per tablet transport: grpc and
+ * frame, see libs/framerpc) comes from bench/cluster.ts; every process is stopped by pid at the end, on
+ * error and on Ctrl-C.
  */
 import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { connectMysql } from "../libs/mysql/connect.js";
-import { type BenchCluster, startCluster } from "./cluster.js";
+import { zeroKeyDes } from "../libs/vindexes/index.js";
+import { type BenchCluster, type BenchShard, startCluster } from "./cluster.js";
 
 const execFileAsync = promisify(execFile);
 const KEYSPACE = "sbtest";
+const SHARDED_KEYSPACE = "sbtest_sharded";
 const TABLES = 10;
 const TABLE_SIZE = 10_000;
 
@@ -37,6 +43,9 @@ const TESTS = (argValue("--tests") ?? process.env.BENCH_TESTS ?? "oltp_point_sel
 /** One vtgate per --tablet-transport, measured one after the other against the same tablet. */
 const TRANSPORTS = (argValue("--transports") ?? process.env.BENCH_TRANSPORTS ?? "grpc,frame").split(",");
 const CPU_PROF = argValue("--cpu-prof");
+/** 1: also the sharded keyspace; 0: without it; only: the sharded keyspace alone (for its profiles). */
+const SHARDED_MODE = argValue("--sharded") ?? process.env.BENCH_SHARDED ?? "1";
+const SHARDED = SHARDED_MODE !== "0";
 /** Extra vtgate/vttablet flags, e.g. --vtgate-args "--foo bar". */
 const VTGATE_ARGS = (argValue("--vtgate-args") ?? process.env.BENCH_VTGATE_ARGS ?? "")
   .split(" ")
@@ -52,14 +61,18 @@ interface Target {
   db: string;
   /** Processes whose CPU time is charged to this target's queries. */
   pids: { name: string; pid: number }[];
+  /** vtgate's HTTP port, for the plan-cache counters. */
+  httpPort?: number;
 }
 
 interface Measure {
   qps: number;
   p95ms: number;
   p99ms: number;
-  /** CPU ms per query of each process in target.pids. */
+  /** CPU µs per query of each process in target.pids. */
   cpuPerQueryUs: Record<string, number>;
+  /** Plan-cache hits / lookups during the run (vtgate only). */
+  planCacheHitRate?: number;
 }
 
 function sysbenchArgs(test: string, target: Target): string[] {
@@ -110,7 +123,16 @@ export function parseSysbench(stdout: string): { qps: number; p95ms: number; p99
   };
 }
 
+/** vtgate's plan-cache hits and misses so far (its /metrics). */
+async function planCacheCounts(httpPort: number): Promise<{ hits: number; misses: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  const value = (name: string) =>
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text)?.[1] ?? Number.NaN);
+  return { hits: value("vtgate_plan_cache_hits_total"), misses: value("vtgate_plan_cache_misses_total") };
+}
+
 async function run(test: string, target: Target): Promise<Measure> {
+  const plansBefore = target.httpPort ? await planCacheCounts(target.httpPort) : undefined;
   const before = target.pids.map(({ pid }) => cpuTicks(pid));
   const { stdout } = await execFileAsync(
     "sysbench",
@@ -118,13 +140,19 @@ async function run(test: string, target: Target): Promise<Measure> {
     { maxBuffer: 64 * 1024 * 1024 },
   );
   const after = target.pids.map(({ pid }) => cpuTicks(pid));
+  const plansAfter = target.httpPort ? await planCacheCounts(target.httpPort) : undefined;
   const parsed = parseSysbench(stdout);
   const queries = parsed.qps * SECONDS;
   const cpuPerQueryUs: Record<string, number> = {};
   target.pids.forEach(({ name }, i) => {
     cpuPerQueryUs[name] = (((after[i] as number) - (before[i] as number)) * TICK_MS * 1000) / queries;
   });
-  return { ...parsed, cpuPerQueryUs };
+  let planCacheHitRate: number | undefined;
+  if (plansBefore && plansAfter) {
+    const hits = plansAfter.hits - plansBefore.hits;
+    planCacheHitRate = hits / (hits + plansAfter.misses - plansBefore.misses);
+  }
+  return { ...parsed, cpuPerQueryUs, planCacheHitRate };
 }
 
 function loadAverage(): string {
@@ -133,12 +161,53 @@ function loadAverage(): string {
 
 function line(label: string, m: Measure, direct?: Measure): string {
   const ms = (v: number) => (Number.isNaN(v) ? "   -" : v.toFixed(2));
-  const base = `  ${label.padEnd(22)} ${m.qps.toFixed(0).padStart(7)} q/s  p95 ${ms(m.p95ms).padStart(6)} ms  p99 ${ms(m.p99ms).padStart(6)} ms`;
+  const base = `  ${label.padEnd(40)} ${m.qps.toFixed(0).padStart(7)} q/s  p95 ${ms(m.p95ms).padStart(6)} ms  p99 ${ms(m.p99ms).padStart(6)} ms`;
   if (!direct) return base;
   const cpu = Object.entries(m.cpuPerQueryUs)
     .map(([name, us]) => `${name} ${us.toFixed(0)} µs`)
     .join(", ");
-  return `${base}  ratio ${(m.qps / direct.qps).toFixed(2)}  CPU/query: ${cpu}`;
+  const plans =
+    m.planCacheHitRate === undefined ? "" : `  plan cache hits ${(m.planCacheHitRate * 100).toFixed(1)} %`;
+  return `${base}  ratio ${(m.qps / direct.qps).toFixed(2)}  CPU/query: ${cpu}${plans}`;
+}
+
+/** Whether `id` of a sysbench table lives in shard -80 (hash: the first byte of its keyspace id < 0x80). */
+function inLowerHalf(id: number): boolean {
+  const ksid = new Uint8Array(8);
+  zeroKeyDes(0, id, ksid);
+  return (ksid[0] as number) < 0x80;
+}
+
+/**
+ * Fills each shard of the sharded keyspace: sysbench prepare writes all rows on every shard's MariaDB, then
+ * each shard drops the rows its key range does not hold, so every row lives exactly where `hash` routes it.
+ */
+async function prepareShards(shards: readonly BenchShard[]): Promise<void> {
+  for (const shard of shards) {
+    const target: Target = {
+      name: shard.shard,
+      port: shard.mysqlPort,
+      user: "vt_dba",
+      db: `vt_${SHARDED_KEYSPACE}`,
+      pids: [],
+    };
+    await execFileAsync("sysbench", [...sysbenchArgs("oltp_point_select", target), "prepare"], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const lower = shard.shard === "-80";
+    const foreign: number[] = [];
+    for (let id = 1; id <= TABLE_SIZE; id++) if (inLowerHalf(id) !== lower) foreign.push(id);
+    const conn = await connectMysql(
+      { host: "127.0.0.1", port: shard.mysqlPort },
+      { user: "vt_dba", database: target.db },
+    );
+    try {
+      for (let t = 1; t <= TABLES; t++)
+        await conn.query(`DELETE FROM sbtest${t} WHERE id IN (${foreign.join(",")})`);
+    } finally {
+      await conn.end();
+    }
+  }
 }
 
 async function main(): Promise<void> {
@@ -155,6 +224,8 @@ async function main(): Promise<void> {
   try {
     cluster = await startCluster({
       keyspace: KEYSPACE,
+      tables: Array.from({ length: TABLES }, (_, i) => `sbtest${i + 1}`),
+      ...(SHARDED ? { shardedKeyspace: SHARDED_KEYSPACE } : {}),
       nodeArgs,
       vtgateArgs: VTGATE_ARGS,
       vttabletArgs: VTTABLET_ARGS,
@@ -175,6 +246,19 @@ async function main(): Promise<void> {
       user: "bench",
       db: KEYSPACE,
       pids: [{ name: "vtgate", pid: v.pid }, tablet],
+      httpPort: v.httpPort,
+    }));
+    const shards = cluster.shards;
+    const shardedVtgates: Target[] = cluster.vtgates.map((v) => ({
+      name: `vtgate (${v.transport}), 2 shards`,
+      port: v.port,
+      user: "bench",
+      db: SHARDED_KEYSPACE,
+      pids: [
+        { name: "vtgate", pid: v.pid },
+        ...shards.map((s) => ({ name: `vttablet ${s.shard}`, pid: s.vttabletPid })),
+      ],
+      httpPort: v.httpPort,
     }));
     const conn = await connectMysql({ host: "127.0.0.1", port: cluster.mysqlPort }, { user: "vt_dba" });
     await conn.query(`CREATE DATABASE IF NOT EXISTS vt_${KEYSPACE}`);
@@ -182,8 +266,10 @@ async function main(): Promise<void> {
     await execFileAsync("sysbench", [...sysbenchArgs("oltp_point_select", direct), "prepare"], {
       maxBuffer: 16 * 1024 * 1024,
     });
-    // Warm both paths (plan cache, JIT, buffer pool) before measuring.
-    for (const target of [direct, ...vtgates]) {
+    if (shards.length > 0) await prepareShards(shards);
+    const sharded = shards.length > 0 ? shardedVtgates : [];
+    // Warm every path (plan cache, JIT, buffer pool) before measuring.
+    for (const target of [direct, ...(SHARDED_MODE === "only" ? [] : vtgates), ...sharded]) {
       await execFileAsync("sysbench", [...sysbenchArgs("oltp_point_select", target), "--time=3", "run"]);
     }
     const lines: string[] = [];
@@ -191,7 +277,11 @@ async function main(): Promise<void> {
       const loadBefore = loadAverage();
       const d = await run(test, direct);
       const rows = [test, line("MariaDB direct", d)];
-      for (const target of vtgates) rows.push(line(`through ${target.name}`, await run(test, target), d));
+      const unsharded = SHARDED_MODE === "only" ? [] : vtgates;
+      for (const target of unsharded) rows.push(line(`through ${target.name}`, await run(test, target), d));
+      if (test === "oltp_point_select") {
+        for (const target of sharded) rows.push(line(`through ${target.name}`, await run(test, target), d));
+      }
       rows.push(`  (load average before: ${loadBefore}, after: ${loadAverage()})`);
       lines.push(rows.join("\n"));
       console.log(lines[lines.length - 1]);
