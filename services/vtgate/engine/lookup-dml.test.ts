@@ -2,45 +2,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { fakeResult } from "../../../libs/discovery/testing/fake-tablet.js";
 import { type BindVariable, type QueryResult, Type } from "../../../libs/proto/query.js";
 import { Code, MysqlErrno, VtError } from "../../../libs/vterrors/index.js";
+import { customerLookupVSchema, LOOKUP_TABLETS } from "../testing/customer-lookup-vschema.js";
 import { createSandbox, type Sandbox } from "../testing/sandbox.js";
 import { localField, localResult } from "./results.js";
-
-const TABLETS = [
-  "zone1-100 commerce 0 PRIMARY",
-  "zone1-200 customer -80 PRIMARY",
-  "zone1-300 customer 80- PRIMARY",
-];
 
 /** customer 1 lives in -80, customer 4 in 80- (hash). */
 const KSID_1 = "166b40b44aba4bd6";
 const KSID_4 = "d2fd8867d50d2dfe";
-
-function vschema(lookupType: string, params: Record<string, string> = {}) {
-  return {
-    keyspaces: {
-      commerce: { tables: { customer_lookup: {} } },
-      customer: {
-        sharded: true,
-        vindexes: {
-          hash: { type: "hash" },
-          email_lookup: {
-            type: lookupType,
-            params: { table: "commerce.customer_lookup", from: "email", to: "keyspace_id", ...params },
-            owner: "customer",
-          },
-        },
-        tables: {
-          customer: {
-            column_vindexes: [
-              { column: "customer_id", name: "hash" },
-              { column: "email", name: "email_lookup" },
-            ],
-          },
-        },
-      },
-    },
-  };
-}
 
 const ALIAS: Readonly<Record<number, string>> = { 100: "commerce", 200: "-80", 300: "80-" };
 
@@ -68,7 +36,10 @@ describe("lookup vindexes kept in step by INSERT/UPDATE/DELETE", () => {
     answers: Partial<Record<number, (sql: string) => QueryResult | undefined>> = {},
     params: Record<string, string> = {},
   ) => {
-    sb = await createSandbox({ tablets: TABLETS, srvVSchema: vschema(lookupType, params) });
+    sb = await createSandbox({
+      tablets: LOOKUP_TABLETS,
+      srvVSchema: customerLookupVSchema(lookupType, params),
+    });
     log = [];
     for (const uid of [100, 200, 300]) {
       sb.tablet(uid).defaultAnswer = (sql, bv) => {

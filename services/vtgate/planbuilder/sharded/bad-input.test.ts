@@ -1,45 +1,20 @@
 import { afterEach, describe, expect, it } from "vitest";
+import {
+  CUSTOMER_WITH_LOOKUP,
+  customerLookupVSchema,
+  LOOKUP_TABLETS,
+} from "../../testing/customer-lookup-vschema.js";
 import { createSandbox, type Sandbox } from "../../testing/sandbox.js";
-
-const TABLETS = [
-  "zone1-100 commerce 0 PRIMARY",
-  "zone1-200 customer -80 PRIMARY",
-  "zone1-300 customer 80- PRIMARY",
-];
-
-function vschema(customer: Record<string, unknown>) {
-  return {
-    keyspaces: {
-      commerce: { tables: { customer_lookup: {} } },
-      customer: {
-        sharded: true,
-        vindexes: {
-          hash: { type: "hash" },
-          email_lookup: {
-            type: "lookup_unique",
-            params: { table: "commerce.customer_lookup", from: "email", to: "keyspace_id" },
-            owner: "customer",
-          },
-        },
-        tables: { customer: customer },
-      },
-    },
-  };
-}
-
-const WITH_LOOKUP = {
-  column_vindexes: [
-    { column: "customer_id", name: "hash" },
-    { column: "email", name: "email_lookup" },
-  ],
-};
 
 describe("bad input on a sharded keyspace: a clear error naming the problem, nothing written", () => {
   let sb: Sandbox;
   afterEach(() => sb?.close());
 
   const setup = async (customer: Record<string, unknown>) => {
-    sb = await createSandbox({ tablets: TABLETS, srvVSchema: vschema(customer) });
+    sb = await createSandbox({
+      tablets: LOOKUP_TABLETS,
+      srvVSchema: customerLookupVSchema("lookup_unique", {}, customer),
+    });
     return sb.session("customer");
   };
 
@@ -64,7 +39,7 @@ describe("bad input on a sharded keyspace: a clear error naming the problem, not
   });
 
   it("a value that does not parse for the primary vindex fails before any lookup row is written", async () => {
-    const session = await setup(WITH_LOOKUP);
+    const session = await setup(CUSTOMER_WITH_LOOKUP);
     await expect(
       sb.run(session, "insert into customer(customer_id, email) values (1, 'a@x'), ('abc', 'b@x')"),
     ).rejects.toThrow(/could not map 'abc' of column customer_id to a keyspace id with vindex hash/);
@@ -72,7 +47,7 @@ describe("bad input on a sharded keyspace: a clear error naming the problem, not
   });
 
   it("a NULL primary vindex value fails naming the column and the vindex", async () => {
-    const session = await setup(WITH_LOOKUP);
+    const session = await setup(CUSTOMER_WITH_LOOKUP);
     await expect(
       sb.run(session, "insert into customer(customer_id, email) values (null, 'a@x')"),
     ).rejects.toThrow(/value of vindex column customer_id \(vindex hash\) is NULL/);
@@ -80,7 +55,7 @@ describe("bad input on a sharded keyspace: a clear error naming the problem, not
   });
 
   it("statements that cannot be routed safely are refused before anything is sent", async () => {
-    const session = await setup(WITH_LOOKUP);
+    const session = await setup(CUSTOMER_WITH_LOOKUP);
     for (const [sql, what] of [
       ["update customer set email = 'x' limit 1", "multi-shard UPDATE with ORDER BY or LIMIT"],
       ["update customer set email = concat(email, 'x')", "UPDATE of lookup vindex column email"],
