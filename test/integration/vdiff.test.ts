@@ -266,4 +266,19 @@ ${["corder", "customer"]
     expect(await fails(...VDIFF, "show", "last")).toMatch(/no previous vdiff found/);
     expect(await ok(...VDIFF, "show", "all")).toBe("No vdiffs found for customer.commerce2customer\n");
   }, 120_000);
+
+  it("deleting the workflow deletes its VDiffs", async () => {
+    await diffToCompletion();
+    const count = async () =>
+      Number(
+        JSON.parse(await ok("ExecuteFetchAsDBA", "--json", "zone1-200", "select count(*) from _vt.vdiff"))
+          .rows[0][0],
+      );
+    expect(await count()).toBe(1);
+    await ok("MoveTables", ...WORKFLOW, "cancel");
+    expect(await count()).toBe(0);
+    expect(await fails(...VDIFF, "show", "last")).toMatch(
+      /workflow commerce2customer not found in keyspace customer/,
+    );
+  }, 120_000);
 });

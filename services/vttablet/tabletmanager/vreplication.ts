@@ -204,6 +204,7 @@ export function vreplicationHandlers(tm: TabletManagerContext): TabletManagerHan
       const engine = engineOf(tm);
       if (records.length === 0) return { result: emptyResult() };
       const ids = records.map((record) => record.id);
+      await tm.vdiff?.deleteWorkflow(request.workflow);
       const result = await engine.exec(`delete from _vt.vreplication where id in ${inList(ids)}`);
       await tm.mysqld.withDba(async (conn) => {
         await conn.query(`delete from _vt.vreplication_log where vrepl_id in ${inList(ids)}`);

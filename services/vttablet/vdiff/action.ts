@@ -208,17 +208,27 @@ export class VDiffActions {
       arg === ALL_ARG
         ? await readVDiffs(db, this.workflowWhere(request))
         : [await this.byUuid(db, request, arg)];
+    await this.remove(db, records);
+    return response(0, arg === ALL_ARG ? "" : (records[0]?.uuid ?? ""));
+  }
+
+  /** Deletes every VDiff of a workflow whose streams are being deleted (Vitess drops them with the workflow). */
+  async deleteWorkflow(workflow: string): Promise<void> {
+    await this.engine.withDb(async (db) => {
+      const where = `db_name = ${quoteString(this.engine.dbName)} and workflow = ${quoteString(workflow)}`;
+      await this.remove(db, await readVDiffs(db, where));
+    });
+  }
+
+  private async remove(db: StreamDb, records: readonly VDiffRecord[]): Promise<void> {
     for (const record of records) {
       await this.markStopped(db, record.id);
       await this.engine.stopRunning(record.id);
     }
-    const ids = records.map((record) => record.id);
-    if (ids.length > 0) {
-      const list = ids.join(", ");
-      await db.execute(`delete from _vt.vdiff_table where vdiff_id in (${list})`);
-      await db.execute(`delete from _vt.vdiff_log where vdiff_id in (${list})`);
-      await db.execute(`delete from _vt.vdiff where id in (${list})`);
-    }
-    return response(0, arg === ALL_ARG ? "" : (records[0]?.uuid ?? ""));
+    if (records.length === 0) return;
+    const list = records.map((record) => record.id).join(", ");
+    await db.execute(`delete from _vt.vdiff_table where vdiff_id in (${list})`);
+    await db.execute(`delete from _vt.vdiff_log where vdiff_id in (${list})`);
+    await db.execute(`delete from _vt.vdiff where id in (${list})`);
   }
 }
