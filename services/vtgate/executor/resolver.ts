@@ -1,5 +1,6 @@
 import {
   isKeyRangeShardName,
+  type KeyRange,
   type KeyspaceId,
   keyRangeContains,
   keyRangesIntersect,
@@ -15,6 +16,18 @@ import { compareShardNames, type RouteDestination } from "../engine/destination.
 export interface ShardSource {
   shardNames(keyspace: string): readonly string[];
   isSharded(keyspace: string): boolean;
+}
+
+/** Key ranges of shard names, parsed once: routing a point select parsed them on every statement. */
+const shardRanges = new Map<string, KeyRange>();
+
+function shardRange(name: string): KeyRange {
+  let range = shardRanges.get(name);
+  if (range === undefined) {
+    range = parseShardName(name);
+    shardRanges.set(name, range);
+  }
+  return range;
 }
 
 /** Shards an unsharded keyspace is served by, in order of preference: `0`, then `-` (the full range). */
@@ -56,7 +69,7 @@ export function resolveDestination(
     default: {
       const shards = source.shardNames(keyspace);
       if (!source.isSharded(keyspace)) return [target(keyspace, unshardedShard(shards), tabletType)];
-      const ranges = shards.map((name) => ({ name, range: parseShardName(name) }));
+      const ranges = shards.map((name) => ({ name, range: shardRange(name) }));
       const byId = (id: KeyspaceId): string => {
         const found = ranges.find((r) => keyRangeContains(r.range, id));
         if (!found) {
