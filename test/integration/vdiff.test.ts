@@ -117,6 +117,11 @@ describe("VDiff of the commerce2customer workflow", () => {
     );
     expect(await fails(...VDIFF, "create", "--tabels", "customer")).toMatch(/unknown flag: --tabels/);
     expect(await fails(...VDIFF, "create", "--limit", "0")).toMatch(/--limit must be a positive value/);
+    await ok("MoveTables", ...WORKFLOW, "stop");
+    expect(await fails(...VDIFF, "create")).toMatch(
+      /workflow commerce2customer: stream 1 \(source commerce\/0\) is Stopped.*VDiff needs running streams/,
+    );
+    await ok("MoveTables", ...WORKFLOW, "start");
   }, 60_000);
 
   it("create, then show last --verbose --format=json reports seed 004's 10 rows, no mismatch", async () => {

@@ -12,6 +12,7 @@ import { STREAM_COLUMNS, streamRecords } from "../vreplication/stream-record.js"
 import { tableRoutes } from "../vreplication/table-plan.js";
 import type { VDiffEngine } from "./engine.js";
 import { insertVDiffLog, optionsJson, readVDiffs, type VDiffRecord, workflowWhere } from "./record.js";
+import { checkStreamsRunning } from "./stream-sync.js";
 
 /** The report of one VDiff as the show action returns it: one row per table (Vitess's summary columns). */
 function summarySql(id: number): string {
@@ -90,6 +91,7 @@ export class VDiffActions {
       ),
     );
     if (streams.length === 0) throw notFound(`workflow ${request.workflow} not found on shard ${this.where}`);
+    checkStreamsRunning(request.workflow, streams);
     const existing = await readVDiffs(db, `vdiff_uuid = ${quoteString(uuid)}`);
     if (existing.length > 0) throw alreadyExists(`vdiff ${uuid} already exists on shard ${this.where}`);
     const targetTables = rowsAsStrings(

@@ -25,15 +25,26 @@ function pausedByVDiff(record: StreamRecord): boolean {
   return record.stopPos !== "" && /stop(ping)? position/i.test(record.message);
 }
 
+/**
+ * Only streams that replicate can be synchronised with their sources: a workflow still copying, stopped or in
+ * error is refused with the stream named.
+ */
+export function checkStreamsRunning(workflow: string, streams: readonly StreamRecord[]): void {
+  for (const stream of streams) {
+    if (stream.state !== StreamState.Running && !pausedByVDiff(stream)) {
+      throw new VtError(
+        Code.FAILED_PRECONDITION,
+        `workflow ${workflow}: stream ${stream.id} (source ${stream.source.keyspace}/${stream.source.shard}) is ${stream.state}${stream.message ? ` (${stream.message})` : ""}; VDiff needs running streams`,
+      );
+    }
+  }
+}
+
 function idList(streams: readonly Pick<StreamRecord, "id">[]): string {
   return streams.map((s) => s.id).join(", ");
 }
 
-/**
- * Stops the workflow's streams for a table diff and returns them with the positions they stopped at. Only
- * streams that replicate can be synchronised with their sources: a workflow still copying, stopped or in error
- * is refused with the stream named.
- */
+/** Stops the workflow's running streams for a table diff and returns them with the positions they stopped at. */
 export async function pauseStreams(
   vreplication: VReplicationEngine,
   db: TargetDb,
@@ -48,14 +59,7 @@ export async function pauseStreams(
   if (streams.length === 0) {
     throw new VtError(Code.NOT_FOUND, `workflow ${workflow} has no streams in ${dbName}`);
   }
-  for (const stream of streams) {
-    if (stream.state !== StreamState.Running && !pausedByVDiff(stream)) {
-      throw new VtError(
-        Code.FAILED_PRECONDITION,
-        `workflow ${workflow}: stream ${stream.id} (source ${stream.source.keyspace}/${stream.source.shard}) is ${stream.state}${stream.message ? ` (${stream.message})` : ""}; VDiff needs running streams`,
-      );
-    }
-  }
+  checkStreamsRunning(workflow, streams);
   await vreplication.exec(
     `update _vt.vreplication set state = 'Stopped', message = ${quoteString(PAUSED_MESSAGE)} where id in (${idList(streams)})`,
   );
