@@ -36,4 +36,10 @@ export {
   validateMirrorRules,
   validateRoutingRules,
 } from "./validate.js";
-export { buildVSchema, type ResolvedRoutingRule, resolveSequence, VSchema } from "./vschema.js";
+export {
+  buildVSchema,
+  type ResolvedMirrorRule,
+  type ResolvedRoutingRule,
+  resolveSequence,
+  VSchema,
+} from "./vschema.js";

@@ -11,6 +11,7 @@ import { Session } from "../../libs/proto/vtgate.js";
 import { VitessService } from "../../libs/proto/vtgateservice.js";
 import { createCellInfo, openTopoServer, parseTabletAlias, type TopoServer } from "../../libs/topo/index.js";
 import { type EtcdHandle, startEtcd } from "../harness/etcd.js";
+import { counterTotal, tabletQueries } from "../harness/metrics.js";
 import { startMysqld, type TestMysqld } from "../harness/mysqld.js";
 import { SEED_COMMERCE_TABLES } from "../harness/seed-data.js";
 import { makeTestDir } from "../harness/test-dir.js";
@@ -46,21 +47,6 @@ function mariadb(port: number, input: string, args: readonly string[] = []): Pro
     child.once("close", (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
     child.stdin.end(input);
   });
-}
-
-/** Sum of a Prometheus counter family in a /metrics text. */
-function counterTotal(metricsText: string, name: string): number {
-  let total = 0;
-  for (const line of metricsText.split("\n")) {
-    if (line.startsWith(`${name}{`) || line.startsWith(`${name} `))
-      total += Number(line.slice(line.lastIndexOf(" ") + 1));
-  }
-  return total;
-}
-
-async function tabletQueries(tablet: VttabletHandle): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${tablet.httpPort}/metrics`)).text();
-  return counterTotal(text, "vttablet_queries_total");
 }
 
 describe("vtgate: commerce/0 (primary, replica, rdonly) on real etcd, MariaDB and vttablets", () => {

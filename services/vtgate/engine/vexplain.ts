@@ -4,10 +4,10 @@ import type { BindVars, PlanDescription, Primitive, ResultCallback } from "./pri
 import { localField, localResult } from "./results.js";
 import { Route } from "./route.js";
 
-/** The operators under `p` (the merge operators keep theirs in `input`). */
+/** The operators under `p`: the merge operators keep theirs in `input`, Mirror its two in `inputs`. */
 function inputsOf(p: Primitive<PlanCursor>): Primitive<PlanCursor>[] {
-  const input = (p as { input?: Primitive<PlanCursor> }).input;
-  return input ? [input] : [];
+  const { input, inputs } = p as { input?: Primitive<PlanCursor>; inputs?: Primitive<PlanCursor>[] };
+  return inputs ?? (input ? [input] : []);
 }
 
 /**

@@ -17,6 +17,7 @@ import { VExplainPlan } from "../engine/vexplain.js";
 import type { PlanContext } from "./context.js";
 import { unsupported, writeToReplica } from "./errors.js";
 import { planLocalSelect } from "./local-select.js";
+import { withMirror } from "./mirror.js";
 import type { Plan, StatementType } from "./plan.js";
 import { rewriteSql, type SqlRewrite } from "./rewrite.js";
 import { buildRoute, targetedKeyspace } from "./route-builder.js";
@@ -99,6 +100,12 @@ function routeStatement(
   );
 }
 
+/** A SELECT or UNION: routed like other statements, and mirrored when its tables have mirror rules. */
+function routeSelect(ctx: PlanContext, stmt: Statement, sql: string): Plan {
+  const main = routeStatement(ctx, stmt, sql, "SELECT", false);
+  return withMirror(ctx, main, (mirrorCtx) => routeStatement(mirrorCtx, stmt, sql, "SELECT", false));
+}
+
 /** `vexplain plan <query>` / `explain format=vitess <query>`: the plan of the query, as JSON. */
 function vexplain(ctx: PlanContext, stmt: Statement, type: string): Plan {
   if (type !== "plan") throw unsupported(`VEXPLAIN ${type.toUpperCase()}`);
@@ -167,9 +174,9 @@ export function buildPlan(stmt: Statement, sql: string, ctx: PlanContext): Plan 
   const visitor: StatementVisitor<Plan> = {
     Select: (s) => {
       const local = planLocalSelect(s, sql);
-      return local ? plan("SELECT", "", local) : routeStatement(ctx, s, sql, "SELECT", false);
+      return local ? plan("SELECT", "", local) : routeSelect(ctx, s, sql);
     },
-    Union: (s) => routeStatement(ctx, s, sql, "SELECT", false),
+    Union: (s) => routeSelect(ctx, s, sql),
     Insert: (s) => routeStatement(ctx, s, sql, "INSERT", true),
     Update: (s) => routeStatement(ctx, s, sql, "UPDATE", true),
     Delete: (s) => routeStatement(ctx, s, sql, "DELETE", true),

@@ -13,4 +13,11 @@ export interface PlanContext {
    * keyspaces are planned from it, so their plan serves every value and is cached by the normalized text.
    */
   readonly normalized?: Statement;
+  /** Set while planning the mirrored copy of a query (MoveTables MirrorTraffic): see planMirror. */
+  readonly mirror?: MirrorPlanning;
+}
+
+/** Tables resolve to their mirror targets; `percent` ends as the smallest of their rules' percents. */
+export interface MirrorPlanning {
+  percent: number;
 }

@@ -32,7 +32,11 @@ function loadVSchema(file: string) {
   );
 }
 
-const VSCHEMAS = { unsharded: loadVSchema("vschema.json"), sharded: loadVSchema("sharded_vschema.json") };
+const VSCHEMAS = {
+  unsharded: loadVSchema("vschema.json"),
+  sharded: loadVSchema("sharded_vschema.json"),
+  mirror: loadVSchema("mirror_vschema.json"),
+};
 
 /** Plans as the executor does: statements are normalized (literals -> :vtgN) for the sharded planner. */
 function planFor(c: Case, which: keyof typeof VSCHEMAS): unknown {
@@ -53,6 +57,7 @@ function planFor(c: Case, which: keyof typeof VSCHEMAS): unknown {
 for (const [file, which] of [
   ["unsharded_cases.json", "unsharded"],
   ["sharded_cases.json", "sharded"],
+  ["mirror_cases.json", "mirror"],
 ] as const) {
   const path = join(HERE, "testdata", file);
   const cases = JSON.parse(readFileSync(path, "utf8")) as Case[];

@@ -1,8 +1,8 @@
 import { TabletType } from "../../../libs/proto/topodata.js";
 import type { TableName } from "../../../libs/sqlparser/index.js";
-import type { KeyspaceRef } from "../../../libs/vschema/index.js";
+import type { KeyspaceRef, VSchemaTable } from "../../../libs/vschema/index.js";
 import { Code, isVtError, VtError } from "../../../libs/vterrors/index.js";
-import type { PlanContext } from "./context.js";
+import type { MirrorPlanning, PlanContext } from "./context.js";
 import { noDatabaseSelected, tableNotFound, unknownDatabase, unsupported } from "./errors.js";
 import { type SqlRewrite, type TableRename, tableKey } from "./rewrite.js";
 import { isSystemSchema } from "./tables.js";
@@ -24,6 +24,21 @@ export interface ResolveOptions {
   readonly newTables?: boolean;
   /** Routing rules apply (not to DDL, which works on the physical tables). Default true. */
   readonly routed?: boolean;
+}
+
+/** Raised while planning a mirrored copy when a table of the query has no mirror rule: nothing is mirrored. */
+class NotMirrored extends Error {}
+
+function mirrorTarget(
+  ctx: PlanContext,
+  mirror: MirrorPlanning,
+  table: VSchemaTable | undefined,
+  tabletType: TabletType,
+): VSchemaTable {
+  const rule = table && ctx.vschema.findMirrorRule(table, tabletType);
+  if (!rule) throw new NotMirrored();
+  mirror.percent = Math.min(mirror.percent, rule.percent);
+  return rule.table;
 }
 
 /** The keyspace of a name: qualified, else the session's; NOT_FOUND 1049 for a keyspace that does not exist. */
@@ -69,10 +84,11 @@ export function resolveTables(
     let ref: KeyspaceRef;
     let name = table.name;
     try {
-      const found =
+      let found =
         options.routed === false
           ? ctx.vschema.findTable(ksName, table.name)
           : ctx.vschema.findRoutedTable(ksName, table.name, options.tabletType);
+      if (ctx.mirror) found = mirrorTarget(ctx, ctx.mirror, found, options.tabletType);
       if (found) {
         ref = found.keyspace;
         name = found.name;
