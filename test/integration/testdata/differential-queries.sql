@@ -152,6 +152,12 @@ select * from customer c where exists (select 1 from corder o where o.customer_i
 select customer_id, (select count(*) from corder o where o.customer_id = c.customer_id) from customer c where customer_id = 3
 select customer_id from customer where customer_id = 1 union select customer_id from corder where customer_id = 2
 select sku from corder where customer_id = 1 union all select sku from corder where customer_id = 3
+select customer_id from customer where customer_id < 5 union select customer_id from corder where customer_id < 8 order by customer_id
+select email from customer where customer_id = 3 union all select email from customer where customer_id = 3
+select sku from corder where price > 490 union select sku from corder where price < 5 order by 1 limit 4
+select sku, count(distinct customer_id) from corder group by sku order by sku
+select count(distinct sku) from corder where price > 100
+select sum(distinct price) from corder where customer_id in (1, 2, 3)
 select customer_id, email from customer where customer_id not in (select customer_id from corder) order by customer_id
 select count(*) from customer where customer_id in (select customer_id from corder where sku = 'SKU-1005')
 select email from customer where customer_id in (select customer_id from corder where price > 100000)

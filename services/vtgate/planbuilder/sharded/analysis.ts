@@ -1,6 +1,7 @@
 import {
   type Expr,
   formatExpr,
+  type Limit,
   literalToBindVariable,
   mapExprChildren,
   type QueryExpr,
@@ -245,4 +246,16 @@ export function findShardedTable(ctx: PlanContext, keyspace: string) {
     if (!found) throw unsupported(`table ${name} is not in the VSchema of ${keyspace}`);
     return found;
   };
+}
+
+/** A LIMIT's count and offset as route values; refuses expressions (vtgate applies the limit itself). */
+export function limitValues(
+  limit: Limit | undefined,
+): { count: RouteValue; offset: RouteValue | undefined } | undefined {
+  if (!limit) return undefined;
+  const count = routeValueOf(limit.count);
+  const offset = limit.offset ? routeValueOf(limit.offset) : undefined;
+  if (!count || (limit.offset && !offset))
+    throw unsupported("LIMIT with an expression on a sharded keyspace");
+  return { count, offset };
 }

@@ -27,8 +27,8 @@ import {
   exprText,
   findShardedTable,
   flattenFrom,
+  limitValues,
   refuseSubqueries,
-  routeValueOf,
 } from "./analysis.js";
 import { vtgatePredicate } from "./predicate.js";
 import { shardedRoute } from "./route.js";
@@ -167,12 +167,8 @@ class DerivedPlanner {
     if (sortKeys.length > 0) plan = new MemorySort(plan, sortKeys);
     const hidden = this.projected.length - this.visible;
     if (sel.distinct) plan = new Distinct(plan, hidden);
-    if (sel.limit) {
-      const count = routeValueOf(sel.limit.count);
-      const offset = sel.limit.offset ? routeValueOf(sel.limit.offset) : undefined;
-      if (!count || (sel.limit.offset && !offset)) throw unsupported("LIMIT with an expression");
-      plan = new Limit(plan, count, offset);
-    }
+    const limit = limitValues(sel.limit);
+    if (limit) plan = new Limit(plan, limit.count, limit.offset);
     if (hidden > 0) plan = new Truncate(plan, hidden);
     return plan;
   }

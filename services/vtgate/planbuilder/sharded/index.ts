@@ -8,6 +8,8 @@ import type { ResolvedTables } from "../route-planner.js";
 import { planShardedDml } from "./dml.js";
 import { planShardedInsert } from "./insert.js";
 import { planShardedSelect } from "./select.js";
+import { SubqueryNames } from "./subquery.js";
+import { planShardedUnion } from "./union.js";
 
 /** A statement on a sharded keyspace (no shard targeted): SELECT, INSERT, UPDATE, DELETE. */
 export function planSharded(
@@ -25,8 +27,14 @@ export function planSharded(
     case "Update":
     case "Delete":
       return planShardedDml(ctx, stmt, keyspace, resolved);
-    case "Union":
-      throw unsupported(`UNION on sharded keyspace ${keyspace.name}`);
+    case "Union": {
+      const names = new SubqueryNames();
+      return planShardedUnion(stmt, (q) => {
+        if (q.kind !== "Select")
+          throw unsupported(`parenthesized UNION on sharded keyspace ${keyspace.name}`);
+        return planShardedSelect(ctx, q, keyspace, resolved, names);
+      });
+    }
     default:
       throw unsupported(
         `${stmt.kind.toUpperCase()} on sharded keyspace ${keyspace.name} without a shard target`,

@@ -19,7 +19,6 @@ import { Limit, UPPER_LIMIT_VAR } from "../../engine/limit.js";
 import { MemorySort, type SortKey } from "../../engine/memory-sort.js";
 import type { Primitive } from "../../engine/primitive.js";
 import { LIST_VAR } from "../../engine/route.js";
-import type { RouteValue } from "../../engine/route-values.js";
 import { Truncate } from "../../engine/truncate.js";
 import type { PlanContext } from "../context.js";
 import { unsupported } from "../errors.js";
@@ -31,15 +30,16 @@ import {
   exprText,
   findShardedTable,
   flattenFrom,
+  limitValues,
   primaryColumnOf,
   type Routing,
   refuseSubqueries,
   replaceExpr,
-  routeValueOf,
   type SelectTables,
   type TableRef,
 } from "./analysis.js";
 import { planDerivedTable } from "./derived.js";
+import { distinctAggregatesAsDerived } from "./distinct-aggregates.js";
 import { planCrossShardJoin } from "./join.js";
 import { vtgatePredicate } from "./predicate.js";
 import { shardedRoute } from "./route.js";
@@ -139,15 +139,6 @@ function shardSelect(sel: Select, routing: Routing, patch: Partial<Select>): Sel
   return { ...sel, where, ...patch };
 }
 
-function limitValues(sel: Select): { count: RouteValue; offset: RouteValue | undefined } | undefined {
-  if (!sel.limit) return undefined;
-  const count = routeValueOf(sel.limit.count);
-  const offset = sel.limit.offset ? routeValueOf(sel.limit.offset) : undefined;
-  if (!count || (sel.limit.offset && !offset))
-    throw unsupported("LIMIT with an expression on a sharded keyspace");
-  return { count, offset };
-}
-
 /**
  * SELECT on a sharded keyspace (Vitess's operator planner, reduced): all tables must be colocated (joined
  * on their primary vindex columns); the route is picked from the WHERE clause; when it may reach several
@@ -169,6 +160,8 @@ export function planShardedSelect(
   if (original.from.some((t) => t.kind === "Derived")) {
     return planDerivedTable(ctx, original, keyspace, resolved, planInner);
   }
+  const distinctAggregates = distinctAggregatesAsDerived(original);
+  if (distinctAggregates) return planDerivedTable(ctx, distinctAggregates, keyspace, resolved, planInner);
   const find = findShardedTable(ctx, keyspace.name);
   const { tables, on, outer } = flattenFrom(original.from, find);
   for (const t of tables) {
@@ -234,7 +227,7 @@ function planColocated(
     (c) => c.kind === "Aliased" && primaryColumnOf(tables, c.expr) !== undefined,
   );
   const needsDistinct = sel.distinct && !vindexSelected;
-  const limit = limitValues(sel);
+  const limit = limitValues(sel.limit);
   let plan: Primitive<PlanCursor> = route(
     shardSelect(sel, routing, {
       columns: m.cols,
@@ -306,7 +299,7 @@ function planAggregate(
     column: columnFor(o.expr),
     desc: o.direction === "desc",
   }));
-  const limit = limitValues(sel);
+  const limit = limitValues(sel.limit);
   let plan: Primitive<PlanCursor> = route(
     shardSelect(sel, routing, {
       columns: m.cols,
