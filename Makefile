@@ -80,3 +80,10 @@ bench-sqlparser: build
 .PHONY: bench-vtgate
 bench-vtgate: build
 	node dist/bench/vtgate.js
+
+# MoveTables of a 1,000,000-row sysbench-shaped table between two keyspaces (two MariaDB servers) vs.
+# mariadb-dump | mariadb between the same servers, same run: rows/s, ratio (goal >= 1), and VDiff rows/s.
+# Smaller: BENCH_ROWS=200000 make bench-movetables. Profiles: node dist/bench/movetables.js --cpu-prof /tmp/prof
+.PHONY: bench-movetables
+bench-movetables: build
+	node dist/bench/movetables.js

@@ -178,7 +178,7 @@ export async function startCluster(options: ClusterOptions): Promise<BenchCluste
       for (const proc of [...procs].reverse()) await stopProc(proc).catch(() => {});
       for (const mysqld of mysqlds)
         await mysqld.teardown({ force: true, waitTimeMs: 60_000 }).catch(() => {});
-      if (!options.keepDir && !process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
+      if (!options.keepDir) rmSync(dir, { recursive: true, force: true });
     })();
     return stopped;
   };

@@ -75,7 +75,7 @@ afterAll(async () => {
 }, 120_000);
 
 describe("MoveTables survives a SIGKILL of the target vttablet in the middle of the copy", () => {
-  it("resumes the copy after the restart, finishes by itself, and the target matches the source", async () => {
+  it("resumes the copy after the restart, finishes by itself, and VDiff finds no mismatch", async () => {
     const target = customer?.tablets[0];
     if (target === undefined) throw new Error("customer/0 has no tablet");
     await ok(...MT, "create", "--source-keyspace", "commerce", "--tables", "big");
@@ -132,6 +132,28 @@ describe("MoveTables survives a SIGKILL of the target vttablet in the middle of 
       throw new Error(
         `${(err as Error).message}: source ${JSON.stringify(expected)}, target ${JSON.stringify(await rows(targetDb, FINGERPRINT))}`,
       );
+    });
+
+    // VDiff compares both sides row by row at one synchronised position.
+    const vdiff = ["VDiff", "--target-keyspace", "customer", "--workflow", WORKFLOW];
+    const created = await ok(...vdiff, "create");
+    const uuid = /^VDiff ([0-9a-f-]{36}) scheduled/.exec(created)?.[1];
+    expect(uuid, created).toBeDefined();
+    const report = await waitFor(
+      `VDiff ${uuid} of ${WORKFLOW} to complete`,
+      async () => {
+        const json = JSON.parse(
+          await ok("VDiff", "--format=json", ...vdiff.slice(1), "show", uuid ?? "last"),
+        );
+        if (json.State === "error") throw new Error(`VDiff failed: ${JSON.stringify(json)}`);
+        return json.State === "completed" ? json : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    expect(report, JSON.stringify(report)).toMatchObject({
+      State: "completed",
+      RowsCompared: ROWS - 1,
+      HasMismatch: false,
     });
   }, 180_000);
 });
