@@ -230,3 +230,11 @@ insert into customer(customer_id, email) values (303, 'a') on duplicate key upda
 select * from customer where customer_id = 303
 insert into customer(customer_id, email) values (303, 'a') on duplicate key update email = 'b'
 select * from customer where customer_id = 303
+update corder set price = price + 2 where customer_id in (select customer_id from customer where email like 'user19%')
+select customer_id, sum(price) from corder where customer_id in (19, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199) group by customer_id order by customer_id
+delete from corder where customer_id = (select max(customer_id) from customer where email like 'user5%')
+select count(*) from corder where customer_id = 59
+update customer set email = 'no-orders@x.com' where not exists (select 1 from corder o where o.customer_id = customer.customer_id) and customer_id < 300
+select customer_id, email from customer where email = 'no-orders@x.com' order by customer_id
+delete from corder where exists (select 1 from customer c where c.customer_id = corder.customer_id and c.email like 'user7%') and price < 100
+select count(*), sum(price) from corder

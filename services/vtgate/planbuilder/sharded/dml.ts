@@ -27,12 +27,15 @@ import {
   type TableRef,
 } from "./analysis.js";
 import { shardedRoute } from "./route.js";
+import { planShardedSelect } from "./select.js";
+import { extractSubqueries, SubqueryNames } from "./subquery.js";
 
 /**
  * UPDATE/DELETE of one table of a sharded keyspace: to the shard of `vindex col = value`, the shards of an
  * IN list, or every shard (each shard commits on its own unless the session is in a transaction). A table
  * owning lookup vindexes keeps their rows in step (engine/dml-owned-vindexes.ts). Changing the primary
- * vindex column or an unowned vindex's, ORDER BY/LIMIT over several shards, joins and subqueries are refused.
+ * vindex column or an unowned vindex's, ORDER BY/LIMIT over several shards, joins and subqueries in SET
+ * are refused; subqueries in WHERE are planned as in a SELECT.
  */
 export function planShardedDml(
   ctx: PlanContext,
@@ -61,10 +64,62 @@ export function planShardedDml(
         );
       }
     }
-    refuseSubqueries([stmt.where, ...stmt.set.map((s) => s.expr)], keyspace.name);
-  } else {
-    refuseSubqueries([stmt.where], keyspace.name);
+    refuseSubqueries(
+      stmt.set.map((s) => s.expr),
+      keyspace.name,
+    );
   }
+  const subqueries = whereSubqueries(ctx, stmt.where, from, tables, keyspace, resolved);
+  const planned = planDml(ctx, { ...stmt, where: subqueries.where }, keyspace, resolved, t, from);
+  return subqueries.wrap(planned);
+}
+
+/**
+ * The subqueries of a DML's WHERE clause: uncorrelated ones pulled out and run first (their values bound),
+ * correlated ones kept when they read the row's shard only (see subquery.ts).
+ */
+function whereSubqueries(
+  ctx: PlanContext,
+  where: Expr | undefined,
+  from: readonly TableExpr[],
+  tables: readonly TableRef[],
+  keyspace: KeyspaceRef,
+  resolved: ResolvedTables,
+): { where: Expr | undefined; wrap(plan: Primitive<PlanCursor>): Primitive<PlanCursor> } {
+  const names = new SubqueryNames();
+  const select: Select = {
+    kind: "Select",
+    comments: [],
+    distinct: false,
+    options: [],
+    columns: [],
+    from,
+    where,
+    groupBy: [],
+    withRollup: false,
+    orderBy: [],
+  };
+  const extracted = extractSubqueries(select, {
+    tables,
+    conditions: conjuncts(where),
+    colocated: true,
+    find: findShardedTable(ctx, keyspace.name),
+    keyspace: keyspace.name,
+    names,
+    plan: (q) => planShardedSelect(ctx, q, keyspace, resolved, names),
+  });
+  return { where: extracted.select.where, wrap: (plan) => extracted.wrap(plan) };
+}
+
+function planDml(
+  ctx: PlanContext,
+  stmt: Update | Delete,
+  keyspace: KeyspaceRef,
+  resolved: ResolvedTables,
+  t: TableRef,
+  from: readonly TableExpr[],
+): Primitive<PlanCursor> {
+  const tables = [t];
   const routing = chooseRouting(tables, conjuncts(stmt.where));
   if (routing.opcode !== "EqualUnique" && (stmt.limit || stmt.orderBy.length > 0)) {
     throw unsupported(`multi-shard ${stmt.kind.toUpperCase()} with ORDER BY or LIMIT`);
