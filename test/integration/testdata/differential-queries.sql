@@ -183,6 +183,8 @@ select avg(price) from (select price from corder where customer_id in (1, 2, 3))
 select t.sku, min(t.price), max(t.price) from (select sku, price from corder) t group by t.sku having count(*) > 40 order by t.sku
 select customer_id from (select customer_id from customer order by customer_id desc limit 5) t order by customer_id
 select count(*) from (select distinct customer_id from corder) t
+select * from (select sku, price from corder where price > 495) t order by price, sku
+select t.* from (select customer_id, email from customer where customer_id in (5, 6, 7)) t order by t.customer_id
 select customer_id, customer_id * 2 as dbl, concat(email, '!') from customer where customer_id in (5, 6)
 select order_id, price * 2 from corder where price > 495 order by order_id
 select upper(sku), count(*) from corder group by upper(sku)
