@@ -232,7 +232,9 @@ describe("lookup vindexes in step with their owner tables (lookup tables in comm
       expect(await rows(conn, "select customer_id from corder where order_id = 12")).toEqual([["4"]]);
       await expect(
         conn.query("insert into corder(order_id, customer_id, sku, price) values (10, 2, 'SKU-4', 1)"),
-      ).rejects.toThrow(/Duplicate entry '10' for key commerce\.corder_lookup \(vindex corder_order_lookup\)/);
+      ).rejects.toThrow(
+        /Duplicate entry '10' for key commerce\.corder_lookup \(vindex corder_order_lookup\)/,
+      );
       expect(await rows(conn, "select customer_id from corder where order_id = 10")).toEqual([["1"]]);
       await conn.query("delete from corder where order_id = 11");
       expect((await orderLookup()).map(([id]) => id)).toEqual(["10", "12"]);
