@@ -100,6 +100,7 @@ async function moveTables(cluster: BenchCluster, targetDb: Connection): Promise<
     ...["MoveTables", "--target-keyspace", TARGET, "--workflow", WORKFLOW, "create"],
     ...["--source-keyspace", SOURCE, "--tables", TABLE],
   );
+  console.log(`MoveTables create returned after ${((performance.now() - start) / 1000).toFixed(1)} s`);
   for (;;) {
     const [state, message, left] = await firstRow(
       targetDb,

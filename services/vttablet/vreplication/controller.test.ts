@@ -6,7 +6,13 @@ import type { SourcePicker, SourceStreamer } from "./source.js";
 import { STREAM_COLUMNS } from "./stream-record.js";
 import { RecordingDb, ScriptedSource, silentLogger, textResult } from "./testing.js";
 
-const OPTIONS: ControllerOptions = { maxRetries: 2, retryBaseMs: 1, retryMaxMs: 5, copyPhaseMs: 1_000 };
+const OPTIONS: ControllerOptions = {
+  maxRetries: 2,
+  retryBaseMs: 1,
+  retryMaxMs: 5,
+  copyPhaseMs: 1_000,
+  copyInsertWorkers: 1,
+};
 
 function runningStream(): RecordingDb {
   const names = STREAM_COLUMNS.split(", ");

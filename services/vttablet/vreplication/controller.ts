@@ -30,6 +30,8 @@ export interface ControllerOptions {
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
   readonly copyPhaseMs: number;
+  /** Connections inserting copy batches at the same time (commits stay in key order). */
+  readonly copyInsertWorkers: number;
 }
 
 export const DEFAULT_CONTROLLER_OPTIONS: ControllerOptions = {
@@ -37,6 +39,7 @@ export const DEFAULT_CONTROLLER_OPTIONS: ControllerOptions = {
   retryBaseMs: 500,
   retryMaxMs: 10_000,
   copyPhaseMs: 60_000,
+  copyInsertWorkers: 2,
 };
 
 export interface ControllerDeps {
@@ -209,6 +212,8 @@ export class StreamController {
       const copyOptions = {
         copyPhaseMs: this.deps.options.copyPhaseMs,
         deferSecondaryKeys: record.deferSecondaryKeys,
+        insertWorkers: this.deps.options.copyInsertWorkers,
+        openDb: () => this.deps.openDb(this.dbName),
       };
       while (await copyCycle(context, copyOptions)) {
         if (this.stopped) return;

@@ -1,6 +1,7 @@
 import { type RawRow, rowsAsStrings, unpackRow } from "../../../libs/mysql/query-result.js";
 import { quoteString } from "../../../libs/mysql/sql-literal.js";
 import { VStreamRowsRequest } from "../../../libs/proto/binlogdata.js";
+import type { StreamDb } from "./controller.js";
 import {
   decodeLastPk,
   encodeLastPk,
@@ -10,7 +11,7 @@ import {
 } from "./copy-state.js";
 import { type PlayContext, play } from "./player.js";
 import { deferSecondaryKeys, runPostCopyActions } from "./secondary-keys.js";
-import { readStream } from "./stream-record.js";
+import { readStream, type TargetDb } from "./stream-record.js";
 import { type ApplyPlan, buildApplyPlan, insertSql, type TableRoute } from "./table-plan.js";
 import { ThrottledComponent } from "./throttler.js";
 
@@ -29,6 +30,41 @@ export async function readCopyState(context: PlayContext): Promise<Map<string, T
 /** Rows per INSERT statement (a response of VStreamRows is about 250 KB: usually one statement). */
 const MAX_ROWS_PER_INSERT = 10_000;
 
+/** The most SQL one copy transaction groups (well under max_allowed_packet, bounded memory). */
+const MAX_GROUPED_BYTES = 8 * 1024 * 1024;
+
+/** Rows of one or more VStreamRows responses, inserted in one target transaction. */
+interface Batch {
+  readonly statements: readonly string[];
+  readonly count: number;
+  /** The key of the last row: the table's lastpk once the batch is committed. */
+  readonly next: LastPk;
+  readonly bytes: number;
+}
+
+function joinBatch(batch: Batch | undefined, statements: string[], count: number, next: LastPk): Batch {
+  const bytes = statements.reduce((sum, statement) => sum + statement.length, 0);
+  if (batch === undefined) return { statements, count, next, bytes };
+  return {
+    statements: [...batch.statements, ...statements],
+    count: batch.count + count,
+    next,
+    bytes: batch.bytes + bytes,
+  };
+}
+
+/** Target connections of their own for the copy's inserts (closed when the table copy ends). */
+async function openWorkers(options: CopyOptions): Promise<StreamDb[]> {
+  const workers: StreamDb[] = [];
+  try {
+    for (let i = 0; i < Math.max(1, options.insertWorkers); i++) workers.push(await options.openDb());
+  } catch (err) {
+    for (const db of workers) db.close();
+    throw err;
+  }
+  return workers;
+}
+
 function insertStatements(plan: ApplyPlan, rows: readonly RawRow[]): string[] {
   const statements: string[] = [];
   for (let i = 0; i < rows.length; i += MAX_ROWS_PER_INSERT)
@@ -41,6 +77,13 @@ export interface CopyOptions {
   readonly copyPhaseMs: number;
   /** `--defer-secondary-keys`: drop a table's non-unique secondary keys before its copy, add them after. */
   readonly deferSecondaryKeys?: boolean;
+  /**
+   * Connections inserting batches at the same time (Vitess's --vreplication-parallel-insert-workers); their
+   * commits stay in key order.
+   */
+  readonly insertWorkers: number;
+  /** Opens a target connection (in the stream's database) for an insert worker. */
+  readonly openDb: () => Promise<StreamDb>;
 }
 
 /**
@@ -90,25 +133,54 @@ async function copyTable(
   let plan: ApplyPlan | undefined;
   let pkFields: LastPk["fields"] = [];
   let finished = false;
-  let inFlight: Promise<void> | undefined;
-  /** Inserts one batch with its lastpk and the rows_copied count in one target transaction. */
-  const writeBatch = async (statements: readonly string[], count: number, next: LastPk): Promise<void> => {
-    await context.db.execute("begin");
+  const workers = await openWorkers(options);
+  /** The transaction each busy worker has in flight. */
+  const inFlight = new Map<TargetDb, Promise<void>>();
+  let lastCommit: Promise<void> = Promise.resolve();
+  /**
+   * Inserts one batch on `db`; commits only after the batch before it committed, with its lastpk and the
+   * rows_copied count, so `_vt.copy_state` always describes the rows committed so far, in key order.
+   */
+  const writeBatch = async (db: TargetDb, batch: Batch, previous: Promise<void>): Promise<void> => {
+    await db.execute("begin");
     try {
-      for (const statement of statements) await context.db.execute(statement);
-      await context.db.execute(
-        `update _vt.copy_state set lastpk = ${quoteString(encodeLastPk(next))} where ${where}`,
+      for (const statement of batch.statements) await db.execute(statement);
+      await previous;
+      await db.execute(
+        `update _vt.copy_state set lastpk = ${quoteString(encodeLastPk(batch.next))} where ${where}`,
       );
-      await context.db.execute(
-        `update _vt.vreplication set rows_copied = rows_copied + ${count}, time_updated = unix_timestamp() where id = ${context.id}`,
+      await db.execute(
+        `update _vt.vreplication set rows_copied = rows_copied + ${batch.count}, time_updated = unix_timestamp() where id = ${context.id}`,
       );
-      await context.db.execute("commit");
+      await db.execute("commit");
     } catch (err) {
-      await context.db.execute("rollback").catch(() => undefined);
+      await db.execute("rollback").catch(() => undefined);
       throw err;
     }
-    copyState.set(route.target, next);
+    copyState.set(route.target, batch.next);
     context.onProgress();
+  };
+  /**
+   * Group commit: while every worker has a transaction in flight, the responses that arrive are encoded and
+   * join the next transaction (up to MAX_GROUPED_BYTES), so a slow target gets fewer, larger commits (each
+   * one a binlog sync) instead of falling further behind.
+   */
+  let pending: Batch | undefined;
+  const start = async (db: TargetDb): Promise<void> => {
+    if (pending === undefined) return;
+    const batch = pending;
+    pending = undefined;
+    await context.throttler.throttle(ThrottledComponent.VCopier, context.signal);
+    const write = writeBatch(db, batch, lastCommit).finally(() => inFlight.delete(db));
+    write.catch(() => undefined);
+    inFlight.set(db, write);
+    lastCommit = write;
+  };
+  const idleWorker = (): TargetDb | undefined => workers.find((db) => !inFlight.has(db));
+  const drain = async (): Promise<void> => {
+    await lastCommit;
+    await start(idleWorker() ?? (workers[0] as TargetDb));
+    await lastCommit;
   };
   try {
     for await (const response of context.source.vstreamRows(request, controller.signal)) {
@@ -120,27 +192,34 @@ async function copyTable(
       }
       if (response.rows.length > 0 && response.lastpk !== undefined) {
         const next: LastPk = { fields: pkFields, values: unpackRow(response.lastpk) };
-        const statements = insertStatements(plan, response.rows.map(unpackRow));
-        // One batch in flight: the target applies it while the next one arrives and is encoded.
-        if (inFlight !== undefined) await inFlight;
-        await context.throttler.throttle(ThrottledComponent.VCopier, context.signal);
-        inFlight = writeBatch(statements, response.rows.length, next);
-        inFlight.catch(() => undefined);
+        pending = joinBatch(
+          pending,
+          insertStatements(plan, response.rows.map(unpackRow)),
+          response.rows.length,
+          next,
+        );
+        let idle = idleWorker();
+        if (idle === undefined && pending.bytes >= MAX_GROUPED_BYTES) {
+          await Promise.race(inFlight.values());
+          idle = idleWorker();
+        }
+        if (idle !== undefined) await start(idle);
       } else if (response.rows.length > 0) {
         throw new Error(`VStreamRows of ${route.target} sent rows without their lastpk`);
       }
       if (Date.now() >= deadline) {
-        await inFlight;
+        await drain();
         return;
       }
     }
-    await inFlight;
+    await drain();
     if (context.signal.aborted) throw context.signal.reason ?? new Error("stream stopped");
     finished = true;
   } finally {
     context.signal.removeEventListener("abort", onAbort);
     controller.abort();
-    await inFlight?.catch(() => undefined);
+    await Promise.allSettled(inFlight.values());
+    for (const db of workers) db.close();
   }
   if (finished) {
     await runPostCopyActions(context.db, context.id, route.target);

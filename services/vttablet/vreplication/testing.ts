@@ -38,6 +38,8 @@ export class RecordingDb implements TargetDb {
     for (const [pattern, result] of this.answers) if (pattern.test(sql)) return result;
     return QueryResult.fromPartial({ rowsAffected: 1 });
   }
+
+  close(): void {}
 }
 
 export function textResult(names: string[], rows: (string | null)[][]): QueryResult {
