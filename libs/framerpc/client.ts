@@ -39,6 +39,9 @@ class FrameConnection {
     if (options?.signal?.aborted)
       throw new VtError(Code.CANCELED, `${this.address}: cancelled before it started`);
     const socket = this.socket ?? (await this.open());
+    // Cancelled while connecting: an abort listener added now would never fire.
+    if (options?.signal?.aborted)
+      throw new VtError(Code.CANCELED, `${this.address}: cancelled before it started`);
     const writer = this.writer as FrameWriter;
     if (socket.destroyed) throw new VtError(Code.UNAVAILABLE, `${this.address}: connection lost`);
     const id = this.nextId;

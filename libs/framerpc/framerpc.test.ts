@@ -31,6 +31,7 @@ const EchoService = {
   fail: jsonMethod("/test.Echo/Fail"),
   crash: jsonMethod("/test.Echo/Crash"),
   slow: jsonMethod("/test.Echo/Slow"),
+  hooked: jsonMethod("/test.Echo/Hooked"),
   missing: jsonMethod("/test.Echo/Missing"),
 } as const;
 
@@ -48,6 +49,8 @@ describe("FrameServer and createFrameClient", () => {
   let client: FrameClientHandle<typeof EchoService>;
   let port = 0;
   const slowAborted: string[] = [];
+  /** What the hooked handler heard: "cancel:<text>", and whether the signal was aborted by then. */
+  const hookHeard: string[] = [];
 
   beforeAll(async () => {
     server.addService(EchoService, {
@@ -60,6 +63,17 @@ describe("FrameServer and createFrameClient", () => {
       crash: async () => {
         throw new TypeError("boom");
       },
+      hooked: (request, context) =>
+        new Promise((resolve) => {
+          const off = context.onCancel?.(() => {
+            hookHeard.push(`cancel:${request.text}`);
+            // A listener that unregisters itself while being called must not disturb the others.
+            off?.();
+            hookHeard.push(`signal aborted:${context.signal.aborted}`);
+            expect(context.onCancel?.(() => {})).toBeUndefined();
+            resolve(request);
+          });
+        }),
       slow: (request, context) =>
         new Promise((resolve) => {
           context.signal.addEventListener("abort", () => {
@@ -125,6 +139,17 @@ describe("FrameServer and createFrameClient", () => {
     expect(await client.rpc.echo?.({ text: "after", count: 1 })).toEqual({ text: "AFTER", count: 2 });
   });
 
+  it("tells a handler of a cancel through onCancel, and a signal read afterwards is aborted", async () => {
+    const controller = new AbortController();
+    const call = client.rpc.hooked?.(
+      { text: "hook", count: 0 },
+      { signal: controller.signal },
+    ) as Promise<Echo>;
+    setTimeout(() => controller.abort(), 20);
+    expect(isVtError(await rejection(call), Code.CANCELED)).toBe(true);
+    await expect.poll(() => hookHeard).toEqual(["cancel:hook", "signal aborted:true"]);
+  });
+
   it("closes only the connection that sent garbage", async () => {
     const closed = await new Promise<boolean>((resolve) => {
       const socket = connect({ host: "127.0.0.1", port }, () =>
@@ -161,12 +186,21 @@ describe("FrameServer and createFrameClient", () => {
 describe("a connection lost during a call", () => {
   it("fails the call with UNAVAILABLE, not marked as never sent (it may have run)", async () => {
     const server = new FrameServer(pino({ level: "silent" }));
-    server.addService(EchoService, { slow: () => new Promise<Echo>(() => {}) });
+    let arrived: () => void = () => {};
+    const inFlight = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    server.addService(EchoService, {
+      slow: () => {
+        arrived();
+        return new Promise<Echo>(() => {});
+      },
+    });
     const port = await server.listen("127.0.0.1", 0);
     const client = createFrameClient(EchoService, "127.0.0.1", port);
     try {
       const call = rejection(client.rpc.slow?.({ text: "lost", count: 0 }) as Promise<Echo>);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await inFlight;
       await server.shutdown(0);
       const err = await call;
       expect(isVtError(err, Code.UNAVAILABLE)).toBe(true);
@@ -180,14 +214,22 @@ describe("a connection lost during a call", () => {
 describe("FrameServer.shutdown", () => {
   it("lets a call in flight answer before closing the connections", async () => {
     const server = new FrameServer(pino({ level: "silent" }));
+    let arrived: () => void = () => {};
+    const inFlight = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
     server.addService(EchoService, {
-      slow: (request) => new Promise((resolve) => setTimeout(() => resolve(request), 100)),
+      slow: (request) => {
+        arrived();
+        return new Promise((resolve) => setTimeout(() => resolve(request), 100));
+      },
     });
     const port = await server.listen("127.0.0.1", 0);
     const client = createFrameClient(EchoService, "127.0.0.1", port);
     try {
       const call = client.rpc.slow?.({ text: "late", count: 1 }) as Promise<Echo>;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Shut down only once the call is being served (a fixed sleep raced with a loaded machine).
+      await inFlight;
       await server.shutdown(5_000);
       expect(await call).toEqual({ text: "late", count: 1 });
     } finally {

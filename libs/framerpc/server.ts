@@ -13,6 +13,48 @@ interface Method {
 }
 
 /**
+ * The context of one call. Its AbortController is made only when a handler reads `signal`: one per call
+ * was ~5 % of vttablet's busy time in make bench-vtgate; vttablet's query path listens with `onCancel`.
+ */
+class FrameCallContext implements CallContext {
+  private controller: AbortController | undefined;
+  private listeners: (() => void)[] | undefined;
+  private cancelled = false;
+
+  constructor(
+    readonly deadline: number | undefined,
+    readonly peer: string,
+  ) {}
+
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.cancelled) this.controller.abort(cancelled());
+    }
+    return this.controller.signal;
+  }
+
+  onCancel(listener: () => void): (() => void) | undefined {
+    if (this.cancelled) return undefined;
+    this.listeners ??= [];
+    this.listeners.push(listener);
+    return () => {
+      const at = this.listeners?.indexOf(listener) ?? -1;
+      if (at >= 0) this.listeners?.splice(at, 1);
+    };
+  }
+
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.controller?.abort(cancelled());
+    const listeners = this.listeners;
+    this.listeners = undefined;
+    for (const listener of listeners ?? []) listener();
+  }
+}
+
+/**
  * Serves the unary methods of generated service definitions over framerpc (see frames.ts), with the same
  * promise handlers GrpcServer takes. Streaming methods stay on gRPC. A handler that throws becomes an
  * error frame for that call only; a malformed stream closes that connection only.
@@ -74,13 +116,13 @@ export class FrameServer {
     this.sockets.add(socket);
     const reader = new FrameReader();
     const writer = new FrameWriter(socket);
-    const calls = new Map<number, AbortController>();
+    const calls = new Map<number, FrameCallContext>();
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
     socket.on("data", (chunk: Buffer) => {
       try {
         reader.push(chunk, (frame) => {
           if (frame.kind === FrameKind.CALL) this.call(writer, frame.id, frame.body, calls, peer);
-          else if (frame.kind === FrameKind.CANCEL) calls.get(frame.id)?.abort(cancelled());
+          else if (frame.kind === FrameKind.CANCEL) calls.get(frame.id)?.cancel();
         });
       } catch (err) {
         this.logger.warn({ peer, err: (err as Error).message }, "framerpc: closing connection");
@@ -90,7 +132,7 @@ export class FrameServer {
     socket.on("error", () => {});
     socket.on("close", () => {
       this.sockets.delete(socket);
-      for (const controller of calls.values()) controller.abort(cancelled());
+      for (const call of calls.values()) call.cancel();
     });
   }
 
@@ -98,7 +140,7 @@ export class FrameServer {
     writer: FrameWriter,
     id: number,
     body: Buffer,
-    calls: Map<number, AbortController>,
+    calls: Map<number, FrameCallContext>,
     peer: string,
   ): void {
     const { timeoutMs, path, request } = parseCall(body);
@@ -107,14 +149,9 @@ export class FrameServer {
       writer.write(errorFrame(id, new VtError(Code.UNIMPLEMENTED, `${path} is not implemented`)));
       return;
     }
-    const controller = new AbortController();
-    calls.set(id, controller);
+    const context = new FrameCallContext(timeoutMs > 0 ? Date.now() + timeoutMs : undefined, peer);
+    calls.set(id, context);
     this.inFlight++;
-    const context: CallContext = {
-      signal: controller.signal,
-      deadline: timeoutMs > 0 ? Date.now() + timeoutMs : undefined,
-      peer,
-    };
     let answer: Promise<unknown>;
     try {
       answer = method.handler(method.deserialize(request), context);

@@ -84,14 +84,19 @@ export class ResourcePool<C> {
   /**
    * A resource for exclusive use. Fails with RESOURCE_EXHAUSTED naming the pool when none frees up in
    * time, UNAVAILABLE when the pool is closed, CANCELED when `signal` aborts, or the error of `create`.
+   * `signal` may be given as a function: it is then read only when the caller has to wait.
    */
-  async acquire(signal?: AbortSignal): Promise<C> {
+  async acquire(signal?: AbortSignal | (() => AbortSignal | undefined)): Promise<C> {
     if (this.closed) throw this.closedError();
-    if (signal?.aborted) throw new VtError(Code.CANCELED, `${this.options.name}: cancelled while waiting`);
+    const now = typeof signal === "function" ? undefined : signal;
+    if (now?.aborted) throw new VtError(Code.CANCELED, `${this.options.name}: cancelled while waiting`);
     const ready = this.takeIdle();
     if (ready !== undefined) return ready;
     if (this.total() < this.options.size) return this.open();
-    return this.wait(signal);
+    const waitSignal = typeof signal === "function" ? signal() : signal;
+    if (waitSignal?.aborted)
+      throw new VtError(Code.CANCELED, `${this.options.name}: cancelled while waiting`);
+    return this.wait(waitSignal);
   }
 
   /** Gives a healthy resource back; a waiter gets it at once. */

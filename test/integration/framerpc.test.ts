@@ -1,5 +1,10 @@
 import { createConnection } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createFrameClient } from "../../libs/framerpc/index.js";
+import { ExecuteRequest } from "../../libs/proto/query.js";
+import { QueryService } from "../../libs/proto/queryservice.js";
+import { TabletType } from "../../libs/proto/topodata.js";
+import { Code, isVtError } from "../../libs/vterrors/index.js";
 import { type ControlPlane, startControlPlane } from "../harness/cluster.js";
 import { startMysqld, type TestMysqld } from "../harness/mysqld.js";
 import { freePort } from "../harness/ports.js";
@@ -96,4 +101,39 @@ describe("vtgate over framerpc", () => {
       }
     },
   );
+
+  it("kills the tablet's statement when the framerpc caller gives up (its deadline passes)", async () => {
+    const client = createFrameClient(QueryService, "127.0.0.1", framePort);
+    const dba = await mysqld.connect();
+    try {
+      const call = client.rpc.execute?.(
+        ExecuteRequest.fromPartial({
+          target: { keyspace: "commerce", shard: "0", tabletType: TabletType.PRIMARY, cell: "" },
+          query: { sql: "select sleep(30) from dual /* framerpc-cancel */", bindVariables: {} },
+        }),
+        { timeoutMs: 500 },
+      );
+      const err = await (call as Promise<unknown>).then(
+        () => new Error("zone1-100: the sleep answered instead of being cancelled"),
+        (e: unknown) => e,
+      );
+      expect(isVtError(err, Code.DEADLINE_EXCEEDED), String(err)).toBe(true);
+      // The CANCEL frame reaches the tablet, which sends KILL QUERY: the sleep leaves MariaDB's process list.
+      await expect
+        .poll(
+          async () => {
+            const [rows] = await dba.query({
+              sql: "select count(*) from information_schema.processlist where info like '%framerpc-cancel%' and info not like '%processlist%'",
+              rowsAsArray: true,
+            });
+            return Number((rows as unknown[][])[0]?.[0]);
+          },
+          { timeout: 10_000, interval: 200 },
+        )
+        .toBe(0);
+    } finally {
+      client.close();
+      await dba.end();
+    }
+  });
 });

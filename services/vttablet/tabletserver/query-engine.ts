@@ -14,6 +14,7 @@ import {
 import type { TabletServerMetrics } from "./metrics.js";
 import { QueryKiller } from "./query-killer.js";
 import type { StatementKind } from "./statement-kind.js";
+import type { RequestContext } from "./tablet-server.js";
 import { TxKiller } from "./tx-killer.js";
 import { type Transaction, TxPool } from "./tx-pool.js";
 
@@ -25,8 +26,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** The caller's deadline (ms since the epoch), if it set one. */
   deadline?: number;
-  /** Aborts when the caller goes away: the running statement is killed. */
-  signal?: AbortSignal;
+  /** The caller: when it cancels (goes away), the running statement is killed. Its `signal` is read only when needed. */
+  caller?: RequestContext;
 }
 
 /** How long an abandoned stream may take to drain after KILL QUERY before its connection is cut. */
@@ -118,16 +119,17 @@ export class QueryEngine {
       const tx = this.txPool.lock(transactionId, "for query");
       try {
         if (kind.changesSession) tx.tainted = true;
-        return await this.guarded(tx.conn, timeoutMs, options.signal, () => tx.conn.execute(sql, fetch));
+        return await this.guarded(tx.conn, timeoutMs, options.caller, () => tx.conn.execute(sql, fetch));
       } catch (err) {
         throw this.endedError(tx) ?? err;
       } finally {
         this.txPool.unlock(tx);
       }
     }
-    const conn = await this.connPool.acquire(options.signal);
+    const caller = options.caller;
+    const conn = await this.connPool.acquire(caller && (() => caller.signal));
     try {
-      return await this.guarded(conn, timeoutMs, options.signal, () => conn.execute(sql, fetch));
+      return await this.guarded(conn, timeoutMs, caller, () => conn.execute(sql, fetch));
     } finally {
       this.giveBack(this.connPool, conn, kind);
     }
@@ -151,8 +153,9 @@ export class QueryEngine {
       if (kind.changesSession) tx.tainted = true;
       conn = tx.conn;
     } else {
-      conn = await this.streamPool.acquire(options.signal);
+      conn = await this.streamPool.acquire(options.caller?.signal);
     }
+    const signal = options.caller?.signal;
     let killing: Promise<void> | undefined;
     const kill = () => {
       if (killing) return;
@@ -160,7 +163,7 @@ export class QueryEngine {
       this.metrics.queryKilled();
       killing = this.killer.killQuery(conn.threadId);
     };
-    options.signal?.addEventListener("abort", kill, { once: true });
+    signal?.addEventListener("abort", kill, { once: true });
     this.running.add(conn);
     let settled = false;
     try {
@@ -172,11 +175,11 @@ export class QueryEngine {
     } catch (err) {
       settled = true;
       if (tx) throw this.endedError(tx) ?? err;
-      if (options.signal?.aborted)
+      if (signal?.aborted)
         throw new VtError(Code.CANCELED, "the caller cancelled the stream", { cause: err });
       throw err;
     } finally {
-      options.signal?.removeEventListener("abort", kill);
+      signal?.removeEventListener("abort", kill);
       if (!settled) kill();
       if (killing) await killing;
       if (!settled && !(await drained(conn))) conn.destroy();
@@ -228,14 +231,13 @@ export class QueryEngine {
     return configured > 0 ? Math.min(configured, left) : left;
   }
 
-  /** Runs `fn` on `conn`, killing its statement when `timeoutMs` passes or `signal` aborts. */
+  /** Runs `fn` on `conn`, killing its statement when `timeoutMs` passes or the caller cancels. */
   private async guarded<T>(
     conn: DbConnection,
     timeoutMs: number,
-    signal: AbortSignal | undefined,
+    caller: RequestContext | undefined,
     fn: () => Promise<T>,
   ): Promise<T> {
-    if (signal?.aborted) throw new VtError(Code.CANCELED, "the caller cancelled the call");
     let why: "timeout" | "cancel" | undefined;
     let killing: Promise<void> | undefined;
     const kill = (reason: "timeout" | "cancel") => {
@@ -245,9 +247,10 @@ export class QueryEngine {
       this.metrics.queryKilled();
       killing = this.killer.killQuery(conn.threadId);
     };
-    const timer = timeoutMs > 0 ? setTimeout(() => kill("timeout"), timeoutMs) : undefined;
     const onAbort = () => kill("cancel");
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const stopListening = listenForCancel(caller, onAbort);
+    if (stopListening === undefined) throw new VtError(Code.CANCELED, "the caller cancelled the call");
+    const timer = timeoutMs > 0 ? setTimeout(() => kill("timeout"), timeoutMs) : undefined;
     this.running.add(conn);
     const interrupted = (cause?: unknown) =>
       why === "timeout"
@@ -262,7 +265,7 @@ export class QueryEngine {
       throw why === undefined ? err : interrupted(err);
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
+      stopListening();
       this.running.delete(conn);
       // A kill must land before the connection runs anything else.
       if (killing) await killing;
@@ -284,6 +287,22 @@ export class QueryEngine {
       pool.discard(conn);
     else pool.release(conn);
   }
+}
+
+const NOT_LISTENING = (): void => {};
+
+/**
+ * Calls `onCancel` once when the caller cancels, through its cheap hook where it has one, else its
+ * signal; returns what stops listening, or undefined when the caller has cancelled already.
+ */
+function listenForCancel(caller: RequestContext | undefined, onCancel: () => void): (() => void) | undefined {
+  if (caller === undefined) return NOT_LISTENING;
+  if (caller.onCancel) return caller.onCancel(onCancel);
+  const signal = caller.signal;
+  if (signal === undefined) return NOT_LISTENING;
+  if (signal.aborted) return undefined;
+  signal.addEventListener("abort", onCancel, { once: true });
+  return () => signal.removeEventListener("abort", onCancel);
 }
 
 async function drained(conn: DbConnection): Promise<boolean> {

@@ -39,10 +39,12 @@ export interface ReplicationHealth {
   error?: string;
 }
 
-/** The caller's side of a call: cancellation and deadline (the gRPC CallContext fits). */
+/** The caller's side of a call: cancellation and deadline (libs/grpc's CallContext fits). */
 export interface RequestContext {
-  signal?: AbortSignal;
-  deadline?: number;
+  readonly signal?: AbortSignal;
+  readonly deadline?: number;
+  /** Cheaper than `signal` where offered (framerpc); see CallContext.onCancel. */
+  readonly onCancel?: (listener: () => void) => (() => void) | undefined;
 }
 
 type Lifecycle = "new" | "opening" | "open" | "closing" | "closed";
@@ -357,7 +359,7 @@ export class TabletServer {
       unlimited: workload === Workload.OLAP || workload === Workload.DBA,
       timeoutMs: timeout?.$case === "authoritativeTimeout" ? timeout.value : undefined,
       deadline: context.deadline,
-      signal: context.signal,
+      caller: context,
     };
   }
 
