@@ -9,6 +9,7 @@ import {
   startShardTablets,
 } from "../harness/cluster.js";
 import type { TestMysqld } from "../harness/mysqld.js";
+import { okOnceVReplicationOpens } from "../harness/vreplication.js";
 import { waitFor } from "../harness/wait.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -43,6 +44,17 @@ async function showJson(arg: string, ...flags: string[]): Promise<Summary> {
   return JSON.parse(await ok(...VDIFF, "show", arg, "--format=json", ...flags)) as Summary;
 }
 
+/** Runs statements on the target primary's MariaDB with binary logging off: changes the stream never sees. */
+async function behindTheStream(...statements: string[]): Promise<void> {
+  const conn = await ((customer as ShardTablets).mysqlds[0] as TestMysqld).connect();
+  try {
+    await conn.query("SET sql_log_bin = 0");
+    for (const statement of statements) await conn.query(statement);
+  } finally {
+    await conn.end();
+  }
+}
+
 /** Creates a VDiff, waits until it is completed, and returns its summary. */
 async function diffToCompletion(...createFlags: string[]): Promise<Summary> {
   const uuid = UUID.exec(await ok(...VDIFF, "create", ...createFlags))?.[1] as string;
@@ -73,14 +85,9 @@ beforeAll(async () => {
     { uid: 202, type: "rdonly" },
   ]);
   await ok("PlannedReparentShard", "customer/0", "--new-primary", "zone1-200");
-  await ok(
-    "MoveTables",
-    ...WORKFLOW,
-    "create",
-    "--source-keyspace",
-    "commerce",
-    "--tables",
-    "customer,corder",
+  await okOnceVReplicationOpens(
+    (cluster as CommerceCluster).client,
+    ...["MoveTables", ...WORKFLOW, "create", "--source-keyspace", "commerce", "--tables", "customer,corder"],
   );
   await waitFor(
     "the workflow to replicate",
@@ -192,14 +199,9 @@ ${["corder", "customer"]
   }, 120_000);
 
   it("a target row changed behind the stream's back is one mismatched row, with its primary key", async () => {
-    const target = (customer as ShardTablets).mysqlds[0] as TestMysqld;
-    const conn = await target.connect();
-    try {
-      await conn.query("SET sql_log_bin = 0");
-      await conn.query("update vt_customer.customer set email = 'mallory@domain.com' where customer_id = 3");
-    } finally {
-      await conn.end();
-    }
+    await behindTheStream(
+      "update vt_customer.customer set email = 'mallory@domain.com' where customer_id = 3",
+    );
     const summary = await diffToCompletion("--tables", "customer");
     expect(summary.HasMismatch).toBe(true);
     expect(summary.RowsCompared).toBe(5);
@@ -221,18 +223,11 @@ ${["corder", "customer"]
   }, 120_000);
 
   it("an extra row on either side is reported with its primary key", async () => {
-    const target = (customer as ShardTablets).mysqlds[0] as TestMysqld;
-    const conn = await target.connect();
-    try {
-      await conn.query("SET sql_log_bin = 0");
-      await conn.query("update vt_customer.customer set email = 'charlie@domain.com' where customer_id = 3");
-      await conn.query("delete from vt_customer.corder where order_id = 2");
-      await conn.query(
-        "insert into vt_customer.corder (order_id, customer_id, sku, price) values (100, 1, 'SKU-1001', 100)",
-      );
-    } finally {
-      await conn.end();
-    }
+    await behindTheStream(
+      "update vt_customer.customer set email = 'charlie@domain.com' where customer_id = 3",
+      "delete from vt_customer.corder where order_id = 2",
+      "insert into vt_customer.corder (order_id, customer_id, sku, price) values (100, 1, 'SKU-1001', 100)",
+    );
     const summary = await diffToCompletion();
     expect(summary.TableSummary?.customer).toMatchObject({ MatchingRows: 5, MismatchedRows: 0 });
     expect(summary.TableSummary?.corder).toMatchObject({
@@ -247,6 +242,11 @@ ${["corder", "customer"]
     expect(report?.ExtraRowsTargetSample).toEqual([
       { Row: { order_id: "100", customer_id: "1", sku: "SKU-1001", price: "100" } },
     ]);
+    // Put the target back as the stream left it, for the tests that follow.
+    await behindTheStream(
+      "delete from vt_customer.corder where order_id = 100",
+      "insert into vt_customer.corder (order_id, customer_id, sku, price) values (2, 2, 'SKU-1002', 30)",
+    );
   }, 120_000);
 
   it("stop, resume and delete", async () => {
@@ -272,16 +272,66 @@ ${["corder", "customer"]
     expect(await ok(...VDIFF, "show", "all")).toBe("No vdiffs found for customer.commerce2customer\n");
   }, 120_000);
 
-  it("deleting the workflow deletes its VDiffs", async () => {
-    await diffToCompletion();
-    const count = async () =>
+  it("a VDiff in error shows the shard's error, and --auto-retry runs it again once the cause is gone", async () => {
+    const created = await ok(...VDIFF, "create", "--tablet-types", "spare");
+    const uuid = UUID.exec(created)?.[1] as string;
+    const failed = await waitFor("the vdiff to fail: no spare source tablet", async () => {
+      const summary = JSON.parse(await ok(...VDIFF, "show", uuid, "--format=json"));
+      return summary.State === "error" ? summary : undefined;
+    });
+    expect(failed.Errors["0"]).toMatch(/no tablet of types SPARE for commerce\/0/);
+    expect(await ok(...VDIFF, "show", uuid)).toMatch(
+      /State: {8}error\n {14}Error: \(shard 0\) table corder: .*SPARE/,
+    );
+    await ok("ChangeTabletType", "zone1-101", "spare");
+    try {
+      const retried = await waitFor(
+        "the auto-retry to complete the vdiff",
+        async () => {
+          const summary = JSON.parse(await ok(...VDIFF, "show", uuid, "--format=json"));
+          return summary.State === "completed" ? summary : undefined;
+        },
+        { timeoutMs: 90_000, intervalMs: 1_000 },
+      );
+      expect(retried).toMatchObject({ RowsCompared: 10, HasMismatch: false });
+      expect(retried.Errors).toBeUndefined();
+    } finally {
+      await ok("ChangeTabletType", "zone1-101", "replica");
+    }
+    expect(await ok(...VDIFF, "delete", "all")).toBe("VDiff delete completed\n");
+  }, 150_000);
+
+  it("after SwitchTraffic the reverse workflow diffs clean (create --wait); complete deletes both workflows' VDiffs", async () => {
+    const count = async (alias: string) =>
       Number(
-        JSON.parse(await ok("ExecuteFetchAsDBA", "--json", "zone1-200", "select count(*) from _vt.vdiff"))
+        JSON.parse(await ok("ExecuteFetchAsDBA", "--json", alias, "select count(*) from _vt.vdiff"))
           .rows[0][0],
       );
-    expect(await count()).toBe(1);
-    await ok("MoveTables", ...WORKFLOW, "cancel");
-    expect(await count()).toBe(0);
+    await diffToCompletion();
+    expect(await count("zone1-200")).toBe(1);
+    await ok("MoveTables", ...WORKFLOW, "SwitchTraffic");
+    expect(await fails(...VDIFF, "create")).toMatch(/is Stopped \(FROZEN\); VDiff needs running streams/);
+    const reverse = ["VDiff", "--target-keyspace", "commerce", "--workflow", "commerce2customer_reverse"];
+    const waited = await ok(
+      ...reverse,
+      "create",
+      "--wait",
+      "--wait-update-interval",
+      "200ms",
+      "--format=json",
+    );
+    const last = JSON.parse(waited.slice(waited.lastIndexOf('{\n\t"Workflow"')));
+    expect(last).toMatchObject({
+      Workflow: "commerce2customer_reverse",
+      Keyspace: "commerce",
+      State: "completed",
+      RowsCompared: 10,
+      HasMismatch: false,
+    });
+    expect(await count("zone1-100")).toBe(1);
+    await ok("MoveTables", ...WORKFLOW, "complete");
+    expect(await count("zone1-200")).toBe(0);
+    expect(await count("zone1-100")).toBe(0);
     expect(await fails(...VDIFF, "show", "last")).toMatch(
       /workflow commerce2customer not found in keyspace customer/,
     );

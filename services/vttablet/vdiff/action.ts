@@ -11,7 +11,14 @@ import type { StreamDb } from "../vreplication/controller.js";
 import { STREAM_COLUMNS, streamRecords } from "../vreplication/stream-record.js";
 import { tableRoutes } from "../vreplication/table-plan.js";
 import type { VDiffEngine } from "./engine.js";
-import { insertVDiffLog, optionsJson, readVDiffs, type VDiffRecord, workflowWhere } from "./record.js";
+import {
+  insertVDiffLog,
+  optionsJson,
+  readVDiffs,
+  reschedule,
+  type VDiffRecord,
+  workflowWhere,
+} from "./record.js";
 import { checkStreamsRunning } from "./stream-sync.js";
 
 /** The report of one VDiff as the show action returns it: one row per table (Vitess's summary columns). */
@@ -192,14 +199,7 @@ export class VDiffActions {
       coreOptions: { ...record.options.coreOptions, autoStart: true },
     });
     // Completed tables too: a resumed diff compares the rows added after the last key it compared.
-    await db.execute(
-      `update _vt.vdiff_table set state = ${quoteString(VDiffState.Pending)} where vdiff_id = ${record.id}`,
-    );
-    await db.execute(
-      `update _vt.vdiff set state = ${quoteString(VDiffState.Pending)}, options = ${quoteString(optionsJson(options))}, ` +
-        `started_at = NULL, completed_at = NULL, last_error = '' where id = ${record.id}`,
-    );
-    await insertVDiffLog(db, record.id, "State changed to pending (resumed)");
+    await reschedule(db, record.id, options, "resumed");
     this.engine.wake();
     return response(record.id, record.uuid);
   }

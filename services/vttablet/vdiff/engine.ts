@@ -1,7 +1,8 @@
+import { quoteString } from "../../../libs/mysql/sql-literal.js";
 import { VDiffState } from "../../../libs/vdiff/index.js";
 import { errorMessage } from "../../../libs/vterrors/index.js";
 import type { StreamDb } from "../vreplication/controller.js";
-import { readVDiffs, type VDiffRecord } from "./record.js";
+import { readVDiffs, reschedule, type VDiffRecord } from "./record.js";
 import type { DifferDeps } from "./table-differ.js";
 import { runnableWhere, runVDiff } from "./workflow-differ.js";
 
@@ -14,7 +15,11 @@ export interface VDiffEngineConfig extends DifferDeps {
   readonly isPrimary: () => boolean;
   /** How often the engine looks for VDiffs to run and follows the tablet's type. */
   readonly pollMs?: number;
+  /** How long a VDiff stays in error before `--auto-retry` schedules it again (default 30 s). */
+  readonly retryAfterMs?: number;
 }
+
+const DEFAULT_RETRY_AFTER_MS = 30_000;
 
 interface Running {
   readonly id: number;
@@ -31,6 +36,8 @@ export class VDiffEngine {
   private running: Running | undefined;
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
+  /** When each VDiff found in error is retried. */
+  private readonly retryAt = new Map<number, number>();
 
   constructor(readonly config: VDiffEngineConfig) {}
 
@@ -109,10 +116,30 @@ export class VDiffEngine {
       return;
     }
     if (this.running !== undefined) return;
-    const next = await this.withDb(async (db) =>
-      (await readVDiffs(db, runnableWhere(this.dbName))).reverse().find(canRun),
-    );
+    const next = await this.withDb(async (db) => {
+      await this.retryErrored(db);
+      return (await readVDiffs(db, runnableWhere(this.dbName))).reverse().find(canRun);
+    });
     if (next !== undefined && this.running === undefined) this.run(next);
+  }
+
+  /**
+   * `--auto-retry` (the default): a VDiff in error is scheduled again, from its tables' last keys, once it has
+   * been in error for a while (a source tablet down, a stream that did not reach its position in time).
+   */
+  private async retryErrored(db: StreamDb): Promise<void> {
+    const errored = await readVDiffs(db, `db_name = ${quoteString(this.dbName)} and state = 'error'`);
+    const now = Date.now();
+    for (const vdiff of errored) {
+      if (vdiff.options.coreOptions?.autoRetry !== true) continue;
+      const due = this.retryAt.get(vdiff.id);
+      if (due === undefined)
+        this.retryAt.set(vdiff.id, now + (this.config.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS));
+      else if (now >= due) {
+        this.retryAt.delete(vdiff.id);
+        await reschedule(db, vdiff.id, vdiff.options, `auto-retry after: ${vdiff.lastError}`);
+      }
+    }
   }
 
   private run(vdiff: VDiffRecord): void {

@@ -105,3 +105,18 @@ export async function setTableState(
 export async function insertVDiffLog(db: TargetDb, id: number, message: string): Promise<void> {
   await db.execute(`insert into _vt.vdiff_log (vdiff_id, message) values (${id}, ${quoteString(message)})`);
 }
+
+/** Back to pending, every table continuing after its last key (resume, auto-retry); started_at starts again. */
+export async function reschedule(
+  db: TargetDb,
+  id: number,
+  options: VDiffOptions,
+  why: string,
+): Promise<void> {
+  await db.execute(`update _vt.vdiff_table set state = 'pending' where vdiff_id = ${id}`);
+  await db.execute(
+    `update _vt.vdiff set state = 'pending', options = ${quoteString(optionsJson(options))}, ` +
+      `started_at = NULL, completed_at = NULL, last_error = '' where id = ${id}`,
+  );
+  await insertVDiffLog(db, id, `State changed to pending (${why})`);
+}
