@@ -17,12 +17,22 @@ const BYTE_ORDER_COLLATIONS = new Set([63, 46, 47, 65, 83, 84, 1070, 1107]);
 export type KeyComparator = (a: RawRow, b: RawRow) => number;
 type ValueComparator = (a: Buffer, b: Buffer) => number;
 
-function sign(x: number | bigint): number {
+function sign(x: number): number {
   return x < 0 ? -1 : x > 0 ? 1 : 0;
 }
 
+const MINUS = 0x2d;
+
+/**
+ * Integers as MySQL writes them (no sign but "-", no leading zeros, or zero-filled to one width): the longer
+ * magnitude is the larger, equal lengths compare digit by digit. No parsing on the hot path.
+ */
 function compareIntegers(a: Buffer, b: Buffer): number {
-  return sign(BigInt(a.toString("latin1")) - BigInt(b.toString("latin1")));
+  const negA = a[0] === MINUS;
+  const negB = b[0] === MINUS;
+  if (negA !== negB) return negA ? -1 : 1;
+  const c = a.length === b.length ? Buffer.compare(a, b) : a.length < b.length ? -1 : 1;
+  return negA ? -c : c;
 }
 
 /** Decimals exactly: sign, then integer digits, then fraction digits (MySQL returns them without exponents). */

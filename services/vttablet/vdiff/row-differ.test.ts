@@ -141,6 +141,14 @@ describe("keyComparator: MySQL's key order", () => {
   const order = (f: Field, a: string, b: string) =>
     keyComparator([f], [0])([Buffer.from(a)], [Buffer.from(b)]);
 
+  it("orders integers by value, negative ones too", () => {
+    expect(order(field(Type.INT64, 63), "9", "10")).toBeLessThan(0);
+    expect(order(field(Type.INT64, 63), "-10", "-9")).toBeLessThan(0);
+    expect(order(field(Type.INT64, 63), "-1", "0")).toBeLessThan(0);
+    expect(order(field(Type.UINT64, 63), "18446744073709551615", "18446744073709551614")).toBeGreaterThan(0);
+    expect(order(field(Type.INT32, 63), "42", "42")).toBe(0);
+  });
+
   it("orders decimals by value", () => {
     expect(order(field(Type.DECIMAL, 63), "9.50", "10.1")).toBeLessThan(0);
     expect(order(field(Type.DECIMAL, 63), "-2.5", "-10")).toBeGreaterThan(0);
