@@ -3,6 +3,7 @@ import { OnDDLAction, VEventType } from "../../../libs/proto/binlogdata.js";
 import { Type } from "../../../libs/proto/query.js";
 import { play } from "./player.js";
 import { field, playContext, RecordingDb, row, ScriptedSource, vevent } from "./testing.js";
+import { NO_THROTTLE_LIMIT, StreamThrottler } from "./throttler.js";
 
 const fieldEvent = vevent(VEventType.FIELD, {
   fieldEvent: {
@@ -120,5 +121,43 @@ describe("player", () => {
     const end = await play(playContext(db, source), { startPos: "MariaDB/0-1-8", untilPos: "MariaDB/0-1-9" });
     expect(end.kind).toBe("reached");
     expect(db.statements.some((s) => s.startsWith("drop"))).toBe(false);
+  });
+
+  it("asks the throttler before each applied transaction and records the throttle (max_tps)", async () => {
+    const db = new RecordingDb();
+    const source = new ScriptedSource([
+      fieldEvent,
+      ...transaction("MariaDB/0-1-5", [{ after: ["1", "a"] }]),
+      ...transaction("MariaDB/0-1-6", [{ after: ["2", "b"] }]),
+      ...transaction("MariaDB/0-1-7", [{ after: ["3", "c"] }]),
+    ]);
+    let nowMs = 1_700_000_000_000;
+    const sleeps: number[] = [];
+    const context = {
+      ...playContext(db, source),
+      throttler: new StreamThrottler(
+        { maxTps: 2, maxReplicationLag: NO_THROTTLE_LIMIT },
+        {
+          clock: {
+            nowMs: () => nowMs,
+            sleep: async (ms: number) => {
+              sleeps.push(ms);
+              nowMs += ms;
+            },
+          },
+          lag: async () => undefined,
+          record: async (component, nowS) => {
+            await db.execute(`throttled ${component} ${nowS}`);
+          },
+        },
+      ),
+    };
+    await play(context, { startPos: "MariaDB/0-1-4", untilPos: "MariaDB/0-1-7" });
+    // Three transactions at two per second: the second and third each wait half a second.
+    expect(sleeps).toEqual([500, 500]);
+    // time_throttled is written at most once a second.
+    expect(db.statements.filter((s) => s.startsWith("throttled"))).toEqual(["throttled vplayer 1700000000"]);
+    const inserts = db.statements.filter((s) => s.startsWith("insert"));
+    expect(inserts).toHaveLength(3);
   });
 });
