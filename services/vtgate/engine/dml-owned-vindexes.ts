@@ -33,7 +33,8 @@ export interface OwnedVindexDmlParams {
   readonly table: string;
   /**
    * `select <primary vindex col>, <owned cols>[, <col> = <new value>...] from t where ... for update`,
-   * routed as the statement, so the rows are locked in the statement's transaction.
+   * sent to the shards the statement resolved (once, before any lookup write), so the rows are locked
+   * in the statement's transaction.
    */
   readonly ownedVindexQuery: Route;
   /** The primary vindex: maps column 0 of the owned vindex query to each row's keyspace id. */
@@ -60,8 +61,11 @@ export class OwnedVindexDml implements Primitive<DmlCursor> {
 
   execute(cursor: DmlCursor, bindVars: BindVars): Promise<QueryResult> {
     return insideTransaction(cursor, async () => {
-      await this.writeLookups(cursor, bindVars);
-      return this.params.dml.execute(cursor, bindVars);
+      const dml = this.params.dml;
+      const calls = await dml.calls(cursor, bindVars);
+      const selected = await dml.executeCalls(cursor, calls, this.params.ownedVindexQuery.params.query);
+      await this.writeLookups(cursor, selected, bindVars);
+      return dml.executeCalls(cursor, calls);
     });
   }
 
@@ -80,9 +84,8 @@ export class OwnedVindexDml implements Primitive<DmlCursor> {
     };
   }
 
-  private async writeLookups(cursor: DmlCursor, bindVars: BindVars): Promise<void> {
+  private async writeLookups(cursor: DmlCursor, selected: QueryResult, bindVars: BindVars): Promise<void> {
     const p = this.params;
-    const selected = await p.ownedVindexQuery.execute(cursor, bindVars);
     const newValues = p.owned.map((o) => (o.change ? evalRouteValue(o.change.value, bindVars) : undefined));
     for (const row of rowsOf(selected)) {
       const values = row.map(

@@ -143,11 +143,23 @@ export class Route implements Primitive<RouteCursor> {
 
   async execute(cursor: RouteCursor, bindVars: BindVars): Promise<QueryResult> {
     const calls = await this.calls(cursor, bindVars);
-    const results = await Promise.all(
-      calls.map((c) => cursor.executeShard(c.shard, c.query, { isDML: this.params.isDML })),
-    );
-    if (results.length === 0)
+    if (calls.length === 0)
       return this.params.isDML ? { ...EMPTY_RESULT } : this.emptyResult(cursor, bindVars);
+    return this.executeCalls(cursor, calls);
+  }
+
+  /**
+   * Runs `sql` (default: the route's query) on shards resolved before: a DML keeps the shards it resolved
+   * before writing its lookup rows, which may change what its vindex maps to (Vitess resolves them once).
+   */
+  async executeCalls(
+    cursor: ShardExecutor,
+    calls: readonly ShardCall[],
+    sql: string = this.params.query,
+  ): Promise<QueryResult> {
+    const results = await Promise.all(
+      calls.map((c) => cursor.executeShard(c.shard, { ...c.query, sql }, { isDML: this.params.isDML })),
+    );
     return concatResults(results);
   }
 
@@ -252,7 +264,7 @@ export class Route implements Primitive<RouteCursor> {
   }
 }
 
-interface ShardCall {
+export interface ShardCall {
   readonly shard: ResolvedShard;
   readonly query: { sql: string; bindVariables: Record<string, BindVariable> };
 }
