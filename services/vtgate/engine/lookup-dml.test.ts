@@ -95,6 +95,24 @@ describe("lookup vindexes kept in step by INSERT/UPDATE/DELETE", () => {
     expect(log).toEqual(["80-: insert into customer(customer_id) values (:vtg1) [vtg1=4]"]);
   });
 
+  it("INSERT IGNORE creates lookup rows with insert ignore and drops a row whose lookup row points elsewhere", async () => {
+    // b@x already belongs to another customer: its lookup row does not verify for customer 4.
+    const verifying: string[][][] = [[["a@x"]], []];
+    const session = await setup("lookup_unique", {
+      100: (sql) =>
+        sql.startsWith("select")
+          ? localResult([localField("email", Type.VARCHAR)], verifying.shift() ?? [])
+          : undefined,
+    });
+    await sb.run(session, "insert ignore into customer(customer_id, email) values (1, 'a@x'), (4, 'b@x')");
+    expect(log.map((l) => l.replace(/ \[.*/, ""))).toEqual([
+      "commerce: insert ignore into `vt_commerce`.customer_lookup(email, keyspace_id) values(:email_0, :keyspace_id_0), (:email_1, :keyspace_id_1)",
+      "commerce: select email from `vt_commerce`.customer_lookup where email = :email and keyspace_id = :keyspace_id",
+      "commerce: select email from `vt_commerce`.customer_lookup where email = :email and keyspace_id = :keyspace_id",
+      "-80: insert ignore into customer(customer_id, email) values (:vtg1, :vtg2)",
+    ]);
+  });
+
   it("DELETE reads the rows' lookup values (for update), deletes their lookup rows, then the rows", async () => {
     const session = await setup("lookup_unique", {
       300: (sql) =>
