@@ -5,6 +5,7 @@ import {
   isNull,
   type Lookup,
   type LookupExecutor,
+  NULL_VALUE,
   type SqlValue,
 } from "../../../libs/vindexes/index.js";
 import { Code, VtError } from "../../../libs/vterrors/index.js";
@@ -23,10 +24,10 @@ export interface InsertLookup {
 
 type Row = readonly SqlValue[];
 
-const NULL: SqlValue = { type: 0, value: Buffer.alloc(0) };
-
 function rowValues(lookup: InsertLookup, bindVars: BindVars): Row[] {
-  return lookup.values.map((row) => row.map((v) => (v === undefined ? NULL : evalRouteValue(v, bindVars))));
+  return lookup.values.map((row) =>
+    row.map((v) => (v === undefined ? NULL_VALUE : evalRouteValue(v, bindVars))),
+  );
 }
 
 /**
