@@ -101,11 +101,15 @@ export class VDiffActions {
     checkStreamsRunning(request.workflow, streams);
     const existing = await readVDiffs(db, `vdiff_uuid = ${quoteString(uuid)}`);
     if (existing.length > 0) throw alreadyExists(`vdiff ${uuid} already exists on shard ${this.where}`);
-    const targetTables = rowsAsStrings(
-      await db.execute(
-        `select table_name from information_schema.tables where table_schema = ${quoteString(this.engine.dbName)}`,
-      ),
-    ).map((row) => row[0] ?? "");
+    // The target's tables with their estimated row counts (the progress report's denominator).
+    const estimates = new Map(
+      rowsAsStrings(
+        await db.execute(
+          `select table_name, table_rows from information_schema.tables where table_schema = ${quoteString(this.engine.dbName)}`,
+        ),
+      ).map((row) => [row[0] ?? "", Number(row[1] ?? 0)]),
+    );
+    const targetTables = [...estimates.keys()];
     const workflowTables = [
       ...new Set(streams.flatMap((stream) => tableRoutes(stream.source, targetTables).map((r) => r.target))),
     ].sort();
@@ -121,13 +125,6 @@ export class VDiffActions {
       );
     }
     const tables = wanted.length > 0 ? [...new Set(wanted)].sort() : workflowTables;
-    const estimates = new Map(
-      rowsAsStrings(
-        await db.execute(
-          `select table_name, table_rows from information_schema.tables where table_schema = ${quoteString(this.engine.dbName)}`,
-        ),
-      ).map((row) => [row[0] ?? "", Number(row[1] ?? 0)]),
-    );
     await db.execute("begin");
     let id: number;
     try {
