@@ -6,25 +6,10 @@ import type { Command } from "../../framework.js";
 import { showOutput, statusOutput, switchOutput, updateOutput } from "./output.js";
 import { defineParentCommand, defineSubcommand } from "./parent.js";
 import { runCreate, runSwitch, stateUpdate, tabletTypesFlag } from "./requests.js";
+import { requiredTarget, targetWorkflowFlags } from "./target-flags.js";
 
-const base = defineFlags({
-  "target-keyspace": { type: "string", default: "", help: "Target keyspace for this workflow." },
-  workflow: { type: "string", default: "", help: "The workflow you want to perform the command on." },
-  format: {
-    type: "string",
-    default: "text",
-    help: "The format of the output; supported formats are: text,json.",
-  },
-});
-
-function required(flags: { "target-keyspace": string; workflow: string }): {
-  keyspace: string;
-  workflow: string;
-} {
-  if (flags["target-keyspace"] === "") throw invalidArgument('required flag(s) "target-keyspace" not set');
-  if (flags.workflow === "") throw invalidArgument('required flag(s) "workflow" not set');
-  return { keyspace: flags["target-keyspace"], workflow: flags.workflow };
-}
+const base = targetWorkflowFlags;
+const required = requiredTarget;
 
 const switchFlags = defineFlags({
   "tablet-types": {

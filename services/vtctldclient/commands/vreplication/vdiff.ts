@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { defineFlags, FlagError, type FlagSpec } from "../../../../libs/flags/index.js";
+import { FlagError, type FlagSpec } from "../../../../libs/flags/index.js";
 import { TabletSelectionPreference } from "../../../../libs/proto/tabletmanagerdata.js";
 import { VDiffCreateResponse, type VDiffShowResponse } from "../../../../libs/proto/vtctldata.js";
 import { JsonObject, marshalProtoJson } from "../../../../libs/proto-json/index.js";
@@ -9,6 +9,7 @@ import { durationProto } from "../../args.js";
 import type { Command, CommandIO, ParsedCommand, VtctldClient } from "../../framework.js";
 import { defineParentCommand, defineSubcommand } from "./parent.js";
 import { tabletTypesFlag } from "./requests.js";
+import { requiredTarget, targetWorkflowFlags } from "./target-flags.js";
 import {
   buildListings,
   buildSummary,
@@ -19,15 +20,7 @@ import {
   writeGoJson,
 } from "./vdiff-summary.js";
 
-const base = defineFlags({
-  "target-keyspace": { type: "string", default: "", help: "Target keyspace for this workflow." },
-  workflow: { type: "string", default: "", help: "The workflow you want to perform the command on." },
-  format: {
-    type: "string",
-    default: "text",
-    help: "The format of the output; supported formats are: text,json.",
-  },
-});
+const base = targetWorkflowFlags;
 
 interface Target {
   keyspace: string;
@@ -36,13 +29,12 @@ interface Target {
 }
 
 function target(flags: { "target-keyspace": string; workflow: string; format: string }): Target {
-  if (flags["target-keyspace"] === "") throw invalidArgument('required flag(s) "target-keyspace" not set');
-  if (flags.workflow === "") throw invalidArgument('required flag(s) "workflow" not set');
+  const { keyspace, workflow } = requiredTarget(flags);
   const format = flags.format.toLowerCase();
   if (format !== "text" && format !== "json") {
     throw invalidArgument(`invalid output format "${flags.format}": supported formats are text and json`);
   }
-  return { keyspace: flags["target-keyspace"], workflow: flags.workflow, format };
+  return { keyspace, workflow, format };
 }
 
 function uuidArg(arg: string | undefined): string {
