@@ -12,6 +12,7 @@ export {
   parseApplySchemaSql,
   statementName,
 } from "./classify.js";
+export { type CompareOp, compareHolds } from "./compare-op.js";
 export { directiveIsSet, parseDirectives } from "./directives.js";
 export { EmptyQueryError, isSqlSyntaxError, PARSE_ERRNO, PARSE_SQLSTATE, SqlSyntaxError } from "./errors.js";
 export {
@@ -32,7 +33,7 @@ export {
   normalize,
 } from "./normalizer.js";
 export { parse, parseExpression, parseStatements } from "./parser.js";
-export { type MarginComments, splitMarginComments, splitStatements } from "./split.js";
+export { type MarginComments, skipQuoted, splitMarginComments, splitStatements } from "./split.js";
 export { bindVarNames, tablesOf } from "./tables.js";
 export { parseTarget, type Target, type TargetTabletType } from "./target.js";
 export { T, type Token, type TokenType, tokenize } from "./tokenizer.js";

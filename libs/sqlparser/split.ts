@@ -40,11 +40,16 @@ function isCommentSpace(c: number): boolean {
   return Number.isNaN(c) || c <= 32;
 }
 
-function skipQuoted(sql: string, start: number, quote: number): number {
+/**
+ * The offset past the closing quote of a quoted run starting at `start` (the quote character's offset): a
+ * doubled quote stays inside; backslash escapes count in strings, not in backquoted identifiers.
+ */
+export function skipQuoted(sql: string, start: number, quote: number): number {
+  const backslashEscapes = quote !== 96;
   let i = start + 1;
   while (i < sql.length) {
     const c = sql.charCodeAt(i);
-    if (c === 92 && quote !== 96) {
+    if (c === 92 && backslashEscapes) {
       i += 2;
       continue;
     }

@@ -8,7 +8,7 @@ import {
   type VGtid,
 } from "../../libs/proto/binlogdata.js";
 import {
-  type Field,
+  Field,
   type QueryResult,
   QueryResult as QueryResultCodec,
   type Row,
@@ -44,19 +44,7 @@ function lastPKOf(value: unknown): QueryResult | undefined {
   const object = record(value, "lastpk");
   const fields: Field[] = list(object.fields, "lastpk.fields").map((f) => {
     const field = record(f, "lastpk field");
-    return {
-      name: text(field.name),
-      type: typeFromJSON(field.type ?? "NULL_TYPE"),
-      table: "",
-      orgTable: "",
-      database: "",
-      orgName: "",
-      columnLength: 0,
-      charset: 0,
-      decimals: 0,
-      flags: 0,
-      columnType: "",
-    };
+    return Field.fromPartial({ name: text(field.name), type: typeFromJSON(field.type ?? "NULL_TYPE") });
   });
   const rows: Row[] = list(object.rows, "lastpk.rows").map((r) => {
     const row = record(r, "lastpk row");

@@ -1,11 +1,10 @@
 import type { RawRow, RawValue } from "../../../libs/mysql/query-result.js";
 import type { Field, QueryResult } from "../../../libs/proto/query.js";
+import { type CompareOp, compareHolds } from "../../../libs/sqlparser/index.js";
 import type { BindVars, PlanDescription, Primitive, ResultCallback } from "./primitive.js";
 import { describeRouteValue, evalRouteValue, type RouteValue } from "./route-values.js";
 import { repack, unpack } from "./rows.js";
 import { compareValues, isNumericType } from "./sql-values.js";
-
-export type CompareOp = "=" | "!=" | "<" | "<=" | ">" | ">=";
 
 /** A condition vtgate evaluates on merged rows (HAVING over aggregates of several shards). */
 export type Predicate =
@@ -42,22 +41,7 @@ function test(p: Predicate, row: RawRow, fields: readonly Field[], bindVars: Bin
       if (l.raw === null || r.raw === null) return null;
       const numeric = (l.field && isNumericType(l.field.type)) || (r.field && isNumericType(r.field.type));
       const field = numeric ? ({ type: 18 } as Field) : p.left.kind === "column" ? l.field : r.field;
-      const c = compareValues(l.raw, r.raw, field);
-      switch (p.op) {
-        case "=":
-          return c === 0;
-        case "!=":
-          return c !== 0;
-        case "<":
-          return c < 0;
-        case "<=":
-          return c <= 0;
-        case ">":
-          return c > 0;
-        case ">=":
-          return c >= 0;
-      }
-      return null;
+      return compareHolds(p.op, compareValues(l.raw, r.raw, field));
     }
     case "and": {
       let unknown = false;

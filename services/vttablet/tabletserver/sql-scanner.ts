@@ -1,3 +1,5 @@
+import { skipQuoted } from "../../../libs/sqlparser/index.js";
+
 /**
  * A small MySQL lexer: enough to find bind variables, the first keyword and table names without parsing.
  * Comments (`-- `, `#`, `/* *\/`, including `/*! *\/` executable comments) are skipped; quoted strings
@@ -41,27 +43,6 @@ function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13 || code === 12 || code === 11;
 }
 
-/** The end offset of a quoted run starting at `start` (the quote), past the closing quote. */
-function skipQuoted(sql: string, start: number, quote: number, backslashEscapes: boolean): number {
-  let i = start + 1;
-  while (i < sql.length) {
-    const code = sql.charCodeAt(i);
-    if (backslashEscapes && code === 92) {
-      i += 2;
-      continue;
-    }
-    if (code === quote) {
-      if (sql.charCodeAt(i + 1) === quote) {
-        i += 2;
-        continue;
-      }
-      return i + 1;
-    }
-    i++;
-  }
-  return sql.length;
-}
-
 /** The offset after a comment starting at `i`, or `i` if there is none there. */
 function skipComment(sql: string, i: number): number {
   const code = sql.charCodeAt(i);
@@ -99,10 +80,10 @@ export function* scanSql(sql: string): Generator<Token> {
     }
     const start = i;
     if (code === 39 || code === 34) {
-      i = skipQuoted(sql, i, code, true);
+      i = skipQuoted(sql, i, code);
       yield { kind: "string", start, end: i, text: sql.slice(start, i) };
     } else if (code === 96) {
-      i = skipQuoted(sql, i, code, false);
+      i = skipQuoted(sql, i, code);
       const inner = sql.slice(start + 1, sql.charCodeAt(i - 1) === 96 && i - 1 > start ? i - 1 : i);
       yield { kind: "identifier", start, end: i, text: inner.replaceAll("``", "`") };
     } else if (code === 58 && isBindVarChar(sql.charCodeAt(i + 1))) {

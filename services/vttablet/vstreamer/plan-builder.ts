@@ -1,6 +1,6 @@
 import { type KeyRange, parseShardName } from "../../../libs/key/index.js";
 import { type Field, MySqlFlag, Type } from "../../../libs/proto/query.js";
-import { type Expr, formatExpr, type SelectExpr } from "../../../libs/sqlparser/index.js";
+import { type CompareOp, type Expr, formatExpr, type SelectExpr } from "../../../libs/sqlparser/index.js";
 import type { SingleColumn } from "../../../libs/vindexes/index.js";
 import { errorMessage, invalidArgument, VtError } from "../../../libs/vterrors/index.js";
 import type { CompiledRule, FilterSelect } from "./filter-rules.js";
@@ -13,8 +13,6 @@ export interface TableSchema {
   /** Column indexes of the primary key in key order; empty when the table has none. */
   readonly pkColumns: readonly number[];
 }
-
-export type CompareOp = "=" | "!=" | "<" | "<=" | ">" | ">=";
 
 /** A literal of a filter's WHERE clause: an integer or a string (compared as bytes, as Vitess). */
 export type FilterLiteral =

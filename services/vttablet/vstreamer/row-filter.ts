@@ -1,5 +1,6 @@
 import { type KeyspaceId, keyRangeContains } from "../../../libs/key/index.js";
 import { Flag, type Row, Type } from "../../../libs/proto/query.js";
+import { compareHolds } from "../../../libs/sqlparser/index.js";
 import { NULL_VALUE, type SingleColumn, type SqlValue } from "../../../libs/vindexes/index.js";
 import { failedPrecondition } from "../../../libs/vterrors/index.js";
 import type { FilterLiteral, RowCondition, TablePlan } from "./plan-builder.js";
@@ -85,22 +86,10 @@ function matches(plan: TablePlan, condition: RowCondition, row: RowValues, start
       return value !== null;
     case "compare": {
       if (value === null) return false;
-      const c = compareWith(plan.table.fields[condition.column]!.type, value, condition.value);
-      switch (condition.op) {
-        case "=":
-          return c === 0;
-        case "!=":
-          return c !== 0;
-        case "<":
-          return c < 0;
-        case "<=":
-          return c <= 0;
-        case ">":
-          return c > 0;
-        case ">=":
-          return c >= 0;
-      }
-      return false;
+      return compareHolds(
+        condition.op,
+        compareWith(plan.table.fields[condition.column]!.type, value, condition.value),
+      );
     }
     case "in": {
       if (value === null) return false;

@@ -3,7 +3,7 @@ import { unpackRow } from "../../../libs/mysql/query-result.js";
 import { encodePosition } from "../../../libs/mysql/replication/index.js";
 import { encodeSqlValue, quoteIdentifier } from "../../../libs/mysql/sql-literal.js";
 import type { VStreamRowsRequest, VStreamRowsResponse } from "../../../libs/proto/binlogdata.js";
-import type { Field, QueryResult, Row } from "../../../libs/proto/query.js";
+import { Field, type QueryResult, type Row } from "../../../libs/proto/query.js";
 import { Code, invalidArgument, VtError } from "../../../libs/vterrors/index.js";
 import { compileSelectRule } from "./filter-rules.js";
 import { buildTablePlan, type TablePlan, type TableSchema } from "./plan-builder.js";
@@ -93,19 +93,7 @@ export async function prepareRowStream(
 }
 
 function keyField(field: Field): Field {
-  return {
-    name: field.name,
-    type: field.type,
-    table: "",
-    orgTable: "",
-    database: "",
-    orgName: "",
-    columnLength: 0,
-    charset: 0,
-    decimals: 0,
-    flags: 0,
-    columnType: "",
-  };
+  return Field.fromPartial({ name: field.name, type: field.type });
 }
 
 function noVindexes(): VindexResolver {

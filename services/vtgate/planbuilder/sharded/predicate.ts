@@ -1,5 +1,6 @@
+import type { CompareOp } from "../../../../libs/sqlparser/index.js";
 import { type Expr, formatExpr } from "../../../../libs/sqlparser/index.js";
-import type { CompareOp, Operand, Predicate } from "../../engine/filter.js";
+import type { Operand, Predicate } from "../../engine/filter.js";
 import { unsupported } from "../errors.js";
 import { routeValueOf } from "./analysis.js";
 
