@@ -1,24 +1,36 @@
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 
 const handedOut = new Set<number>();
 
-/** A TCP port on 127.0.0.1 that was free a moment ago and was not handed out before in this process. */
+/**
+ * The first port of the kernel's ephemeral range (32768 by default). Ports handed to daemons are taken below
+ * it: a port the kernel gives to a `listen(0)` (vttablet's frame port) or to an outgoing connection then never
+ * takes one that was picked for a daemon that has not bound it yet.
+ */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 12_000 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+const PORT_LOW = 10_000;
+const PORT_HIGH = ephemeralLow();
+
+function randomPort(span = 0): number {
+  return PORT_LOW + Math.floor(Math.random() * (PORT_HIGH - PORT_LOW - span));
+}
+
+/** A TCP port on 127.0.0.1 below the ephemeral range that is free now and was not handed out before here. */
 export async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.unref();
-      server.once("error", reject);
-      server.listen(0, "127.0.0.1", () => {
-        const address = server.address();
-        const chosen = typeof address === "object" && address !== null ? address.port : 0;
-        server.close(() => resolve(chosen));
-      });
-    });
-    if (port > 0 && !handedOut.has(port)) {
-      handedOut.add(port);
-      return port;
-    }
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = randomPort();
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return port;
   }
   throw new Error("could not find a free TCP port on 127.0.0.1");
 }
@@ -39,7 +51,7 @@ function canListen(port: number): Promise<boolean> {
 export async function freePortBase(offsets: readonly number[]): Promise<number> {
   const span = Math.max(...offsets);
   for (let attempt = 0; attempt < 200; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * (40_000 - span));
+    const base = randomPort(span);
     const ports = offsets.map((offset) => base + offset);
     if (ports.some((port) => handedOut.has(port))) continue;
     const free = await Promise.all(ports.map(canListen));

@@ -6,7 +6,6 @@ import {
   startShardTablets,
 } from "../harness/cluster.js";
 import type { Connection } from "../harness/mysqld.js";
-import { okOnceVReplicationOpens } from "../harness/vreplication.js";
 import { waitFor } from "../harness/wait.js";
 
 const WORKFLOW = ["--target-keyspace", "customer", "--workflow", "commerce2customer"];
@@ -57,10 +56,7 @@ beforeAll(async () => {
   const [targetMysqld] = customer.mysqlds;
   if (targetMysqld === undefined) throw new Error("customer/0 has no mysqld");
   targetDb = await targetMysqld.connect("vt_dba", { database: "vt_customer" });
-  await okOnceVReplicationOpens(
-    (cluster as CommerceCluster).client,
-    ...["MoveTables", ...WORKFLOW, "create", "--source-keyspace", "commerce", "--tables", "big"],
-  );
+  await ok("MoveTables", ...WORKFLOW, "create", "--source-keyspace", "commerce", "--tables", "big");
   await waitFor(
     "the copy to finish",
     async () => {

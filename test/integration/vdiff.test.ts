@@ -9,7 +9,6 @@ import {
   startShardTablets,
 } from "../harness/cluster.js";
 import type { TestMysqld } from "../harness/mysqld.js";
-import { okOnceVReplicationOpens } from "../harness/vreplication.js";
 import { waitFor } from "../harness/wait.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -85,9 +84,14 @@ beforeAll(async () => {
     { uid: 202, type: "rdonly" },
   ]);
   await ok("PlannedReparentShard", "customer/0", "--new-primary", "zone1-200");
-  await okOnceVReplicationOpens(
-    (cluster as CommerceCluster).client,
-    ...["MoveTables", ...WORKFLOW, "create", "--source-keyspace", "commerce", "--tables", "customer,corder"],
+  await ok(
+    "MoveTables",
+    ...WORKFLOW,
+    "create",
+    "--source-keyspace",
+    "commerce",
+    "--tables",
+    "customer,corder",
   );
   await waitFor(
     "the workflow to replicate",

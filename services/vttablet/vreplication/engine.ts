@@ -146,7 +146,15 @@ export class VReplicationEngine {
     const statement = parseVReplicationStatement(query);
     if (statement.kind === "Select") return this.withDb((db) => db.execute(query));
     return this.serialized(async () => {
-      if (!this.isOpen) throw new VtError(Code.FAILED_PRECONDITION, "vreplication engine is closed");
+      // A tablet just promoted opens here rather than at the next poll, so a workflow created right after
+      // PlannedReparentShard is not refused.
+      if (!this.isOpen) await this.sync();
+      if (!this.isOpen) {
+        throw new VtError(
+          Code.FAILED_PRECONDITION,
+          "vreplication engine is closed: the tablet is not the primary",
+        );
+      }
       return this.withDb(async (db) => {
         if (statement.kind === "Insert") {
           const result = await db.execute(query);
