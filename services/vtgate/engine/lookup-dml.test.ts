@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { TabletConn } from "../../../libs/discovery/tablet-conn.js";
 import { fakeResult } from "../../../libs/discovery/testing/fake-tablet.js";
 import { type BindVariable, type QueryResult, Type } from "../../../libs/proto/query.js";
 import { Code, MysqlErrno, VtError } from "../../../libs/vterrors/index.js";
@@ -16,6 +17,11 @@ function text(bv: BindVariable | undefined): string {
   if (!bv) return "";
   const value = Buffer.from(bv.value);
   return bv.type === Type.VARBINARY ? value.toString("hex") : value.toString();
+}
+
+/** A fake tablet's connection, whose calls a test wraps to see the transactions' order. */
+function wrappable(conn: TabletConn): { -readonly [K in keyof TabletConn]: TabletConn[K] } {
+  return conn;
 }
 
 function duplicateKey(): VtError {
@@ -56,6 +62,25 @@ describe("lookup vindexes kept in step by INSERT/UPDATE/DELETE", () => {
 
   const committed = (uid: number) => sb.tablet(uid).callsOf("commit").length;
   const rolledBack = (uid: number) => sb.tablet(uid).callsOf("rollback").length;
+
+  /**
+   * Customer 1 (in -80) has email a@x; an UPDATE's owned vindex query reads it, with `unchanged()` as its
+   * `email = <new value>` column.
+   */
+  const customer1Updated = (lookupType: string, unchanged: () => string) =>
+    setup(lookupType, {
+      200: (sql) =>
+        sql.startsWith("select")
+          ? localResult(
+              [
+                localField("customer_id", Type.INT64),
+                localField("email", Type.VARCHAR),
+                localField("email = :vtg1", Type.INT64),
+              ],
+              [["1", "a@x", unchanged()]],
+            )
+          : undefined,
+    });
 
   it("INSERT writes the lookup rows (value -> keyspace id) first, then the rows per shard, in one transaction", async () => {
     const session = await setup();
@@ -134,19 +159,7 @@ describe("lookup vindexes kept in step by INSERT/UPDATE/DELETE", () => {
 
   it("UPDATE of an owned lookup column replaces the lookup row; a row that already has the value keeps it", async () => {
     let unchanged = "0";
-    const session = await setup("lookup_unique", {
-      200: (sql) =>
-        sql.startsWith("select")
-          ? localResult(
-              [
-                localField("customer_id", Type.INT64),
-                localField("email", Type.VARCHAR),
-                localField("email = :vtg1", Type.INT64),
-              ],
-              [["1", "a@x", unchanged]],
-            )
-          : undefined,
-    });
+    const session = await customer1Updated("lookup_unique", () => unchanged);
     await sb.run(session, "update customer set email = 'c@x' where customer_id = 1");
     expect(log).toEqual([
       "-80: select customer_id, email, email = :vtg1 from customer where customer_id = :vtg2 for update [vtg1=c@x vtg2=1]",
@@ -208,5 +221,111 @@ describe("lookup vindexes kept in step by INSERT/UPDATE/DELETE", () => {
     ).rejects.toThrow(/Duplicate entry 'a@x' for key commerce.customer_lookup \(vindex email_lookup\)/);
     expect(log.filter((l) => l.startsWith("80-"))).toEqual([]);
     expect([rolledBack(100), rolledBack(200)]).toEqual([1, 1]);
+  });
+
+  /**
+   * Per commit or rollback, in the order vtgate sent them: `commit <shard>: <statements of that
+   * transaction>` (lookup rows only named by their table's verb, to keep the lines short).
+   */
+  const transactionEnds = (): string[] => {
+    const ends: string[] = [];
+    for (const uid of [100, 200, 300]) {
+      const conn = wrappable(sb.tablet(uid).conn);
+      const statements = new Map<number, string[]>();
+      const noted = (transactionId: number, sql: string | undefined) => {
+        const verb = (sql ?? "").replace(/ (where|values|set).*/, "").replace("`vt_commerce`.", "");
+        statements.set(transactionId, [...(statements.get(transactionId) ?? []), verb]);
+      };
+      const { beginExecute, execute, commit, rollback } = conn;
+      conn.beginExecute = async (request) => {
+        const response = await beginExecute(request);
+        noted(response.transactionId, request.query?.sql);
+        return response;
+      };
+      conn.execute = async (request) => {
+        if (request.transactionId !== 0) noted(request.transactionId, request.query?.sql);
+        return execute(request);
+      };
+      const ended = (how: string, transactionId: number) =>
+        ends.push(`${how} ${ALIAS[uid]}: ${(statements.get(transactionId) ?? []).join("; ")}`);
+      conn.commit = async (request) => {
+        ended("commit", request.transactionId);
+        return commit(request);
+      };
+      conn.rollback = async (request) => {
+        ended("rollback", request.transactionId);
+        return rollback(request);
+      };
+    }
+    return ends;
+  };
+
+  /** consistent_lookup_unique; customer 1 (in -80) has email a@x. */
+  const consistentCustomer1 = () => customer1Updated("consistent_lookup_unique", () => "0");
+
+  it("consistent_lookup_unique UPDATE commits the new lookup row before the row and deletes the old one after (pre, normal, post)", async () => {
+    const session = await consistentCustomer1();
+    const ends = transactionEnds();
+    await sb.run(session, "update customer set email = 'c@x' where customer_id = 1");
+    expect(ends).toEqual([
+      "commit commerce: insert into customer_lookup(email, keyspace_id)",
+      "commit -80: select customer_id, email, email = :vtg1 from customer; update customer",
+      "commit commerce: delete from customer_lookup",
+    ]);
+    expect(session.inTransaction).toBe(false);
+    expect(session.allShardSessions()).toEqual([]);
+  });
+
+  it("inside a transaction the pre and post sessions wait for COMMIT; ROLLBACK rolls all of them back", async () => {
+    const session = await consistentCustomer1();
+    const ends = transactionEnds();
+    await sb.run(session, "begin");
+    await sb.run(session, "update customer set email = 'c@x' where customer_id = 1");
+    expect(ends).toEqual([]);
+    expect([session.preSessions.length, session.shardSessions.length, session.postSessions.length]).toEqual([
+      1, 1, 1,
+    ]);
+    await sb.run(session, "rollback");
+    expect(ends.map((e) => e.replace(/:.*/, "")).sort()).toEqual([
+      "rollback -80",
+      "rollback commerce",
+      "rollback commerce",
+    ]);
+    expect(session.allShardSessions()).toEqual([]);
+  });
+
+  it("a failing pre commit rolls back the normal and post sessions before any of them commits", async () => {
+    const session = await consistentCustomer1();
+    const ends = transactionEnds();
+    sb.tablet(100).failNext(new VtError(Code.UNAVAILABLE, "commerce primary went away"), 1, ["commit"]);
+    await expect(sb.run(session, "update customer set email = 'c@x' where customer_id = 1")).rejects.toThrow(
+      /multi-shard commit failed on commerce\/0 \(committed: none; rolled back: customer\/-80, commerce\/0\): .*commerce primary went away/,
+    );
+    expect(ends.map((e) => e.replace(/:.*/, ""))).toEqual([
+      "commit commerce",
+      "rollback -80",
+      "rollback commerce",
+    ]);
+  });
+
+  it("a failing post commit keeps the COMMIT (rows and new lookup rows are committed) and warns", async () => {
+    const session = await consistentCustomer1();
+    const ends = transactionEnds();
+    await sb.run(session, "begin");
+    await sb.run(session, "update customer set email = 'c@x' where customer_id = 1");
+    const postTransaction = session.postSessions[0]?.transactionId;
+    const conn = wrappable(sb.tablet(100).conn);
+    const { commit } = conn;
+    conn.commit = async (request) => {
+      if (request.transactionId === postTransaction) {
+        throw new VtError(Code.UNAVAILABLE, "commerce primary went away");
+      }
+      return commit(request);
+    };
+    await sb.run(session, "commit");
+    expect(ends.map((e) => e.replace(/:.*/, ""))).toEqual(["commit commerce", "commit -80"]);
+    expect(session.proto.warnings.map((w) => w.message)).toEqual([
+      "post-operation transaction had an error: target: commerce.0.primary: commerce primary went away",
+    ]);
   });
 });

@@ -19,18 +19,42 @@ function shardName(shardSession: Session_ShardSession): string {
 }
 
 /**
- * Commits the session's transaction shard by shard (Vitess's TxConn in the default, best-effort mode):
- * after the first failure the remaining shards are rolled back and the error is thrown. The session
- * leaves the transaction either way. When the transaction spans several shards, the error names the
- * shards that committed, the one that failed and the ones rolled back.
+ * Commits the session's transaction shard by shard (Vitess's TxConn in the default, best-effort mode), in
+ * commit order: the pre sessions (consistent lookup inserts), the normal ones, then the post sessions
+ * (consistent lookup deletes), so every committed row has its committed lookup row. After the first
+ * failure among pre and normal sessions the remaining ones (post included) are rolled back and the error
+ * is thrown; when the transaction spans several shard sessions it names the shards that committed, the
+ * one that failed and the ones rolled back. A post session failing after the rows committed only leaves
+ * lookup rows behind that consistent lookups ignore: as in Vitess, the COMMIT succeeds with a warning on
+ * the session. The session leaves the transaction either way.
  */
 export async function commitSession(
   gateway: QueryGateway,
   session: SafeSession,
   callerId?: VTGateCallerID,
 ): Promise<void> {
-  const shardSessions = [...session.shardSessions];
+  const leading = [...session.preSessions, ...session.shardSessions];
+  const post = [...session.postSessions];
   session.resetTransaction();
+  const failure = await commitInOrder(gateway, leading, post, callerId);
+  if (failure !== undefined) throw failure;
+  const postFailure = await commitInOrder(gateway, post, [], callerId);
+  if (postFailure !== undefined) {
+    const message = postFailure instanceof Error ? postFailure.message : String(postFailure);
+    session.proto.warnings.push({ code: 0, message: `post-operation transaction had an error: ${message}` });
+  }
+}
+
+/**
+ * Commits `shardSessions` one by one; after the first failure rolls back the rest and `alsoRollBack`.
+ * Returns the failure (undefined when all committed).
+ */
+async function commitInOrder(
+  gateway: QueryGateway,
+  shardSessions: readonly Session_ShardSession[],
+  alsoRollBack: readonly Session_ShardSession[],
+  callerId: VTGateCallerID | undefined,
+): Promise<unknown> {
   let failure: unknown;
   const committed: string[] = [];
   const rolledBack: string[] = [];
@@ -49,23 +73,30 @@ export async function commitSession(
       failed = shardName(shardSession);
     }
   }
-  if (failure === undefined) return;
-  if (shardSessions.length <= 1) throw failure;
+  if (failure === undefined) return undefined;
+  for (const shardSession of alsoRollBack) {
+    await gateway.rollback(call(shardSession, callerId)).catch(() => undefined);
+    rolledBack.push(shardName(shardSession));
+  }
+  if (committed.length + rolledBack.length === 0) return failure;
   const cause = isVtError(failure) ? failure : undefined;
-  throw new VtError(
+  return new VtError(
     cause?.code ?? Code.UNKNOWN,
     `multi-shard commit failed on ${failed} (committed: ${committed.join(", ") || "none"}; rolled back: ${rolledBack.join(", ") || "none"}): ${failure instanceof Error ? failure.message : String(failure)}`,
     { cause: failure, ...(cause?.mysql ? { mysql: cause.mysql } : {}) },
   );
 }
 
-/** Rolls back every shard of the session's transaction; throws the first failure after trying all. */
+/**
+ * Rolls back every shard session of the session's transaction (pre, normal and post); throws the first
+ * failure after trying all.
+ */
 export async function rollbackSession(
   gateway: QueryGateway,
   session: SafeSession,
   callerId?: VTGateCallerID,
 ): Promise<void> {
-  const shardSessions = [...session.shardSessions];
+  const shardSessions = session.allShardSessions();
   session.resetTransaction();
   let failure: unknown;
   for (const shardSession of shardSessions) {

@@ -11,9 +11,11 @@ import {
   type VTGateCallerID,
 } from "../../../libs/proto/query.js";
 import { TabletType } from "../../../libs/proto/topodata.js";
+import { CommitOrder } from "../../../libs/proto/vtgate.js";
 import { parse } from "../../../libs/sqlparser/index.js";
 import {
   type BindVariables,
+  type CommitOrder as LookupCommitOrder,
   type LookupRows,
   type LookupStatementOptions,
   NULL_VALUE,
@@ -31,6 +33,14 @@ import { parseTarget } from "../session/target.js";
 import type { ExecContext, ExecutorServices } from "./context.js";
 import { resolveDestination } from "./resolver.js";
 import { commitSession, rollbackSession } from "./tx-conn.js";
+
+/** The shard sessions a lookup statement of each commit order joins (autocommit lookups: see README). */
+const LOOKUP_COMMIT_ORDERS: Readonly<Record<LookupCommitOrder, CommitOrder>> = {
+  normal: CommitOrder.NORMAL,
+  pre: CommitOrder.PRE,
+  post: CommitOrder.POST,
+  autocommit: CommitOrder.NORMAL,
+};
 
 const WORKLOADS: Readonly<Record<string, ExecuteOptions_Workload>> = {
   oltp: ExecuteOptions_Workload.OLTP,
@@ -63,6 +73,11 @@ export function checkKeyspaceAccess(context: ExecContext, keyspace: string): voi
  * autocommit off): the first statement on a shard begins there (BeginExecute, queued savepoints first)
  * and the shard session keeps the transaction id and tablet; later ones run on that tablet. Replica and
  * rdonly reads run outside the transaction. DDL commits an open transaction first.
+ *
+ * A cursor has a commit order (Vitess's SafeSession.commitOrder): the statements it runs in the
+ * transaction use the shard sessions of that order. The statement's cursor is `normal`; consistent
+ * lookups run their inserts through a `pre` cursor and their deletes through a `post` one, so those
+ * commit before/after the statement's rows (executor/tx-conn.ts).
  */
 export class VCursor implements PlanCursor {
   private readonly callerId: VTGateCallerID | undefined;
@@ -71,6 +86,7 @@ export class VCursor implements PlanCursor {
     private readonly services: ExecutorServices,
     readonly session: SafeSession,
     private readonly context: ExecContext,
+    private readonly commitOrder: CommitOrder = CommitOrder.NORMAL,
   ) {
     this.callerId = context.user ? { username: context.user.user, groups: [] } : undefined;
   }
@@ -142,7 +158,7 @@ export class VCursor implements PlanCursor {
   }
 
   private async executeInTransaction(target: Target, query: BoundQuery): Promise<QueryResult> {
-    const shardSession = this.session.findShardSession(target);
+    const shardSession = this.session.findShardSession(target, this.commitOrder);
     if (shardSession) {
       return this.services.gateway.execute({
         target,
@@ -162,7 +178,7 @@ export class VCursor implements PlanCursor {
       callerId: this.callerId,
       signal: this.context.signal,
     });
-    this.session.appendShardSession(target, outcome.transactionId, outcome.tabletAlias);
+    this.session.appendShardSession(target, outcome.transactionId, outcome.tabletAlias, this.commitOrder);
     if (outcome.error) throw outcome.error;
     return (
       outcome.result ?? {
@@ -219,21 +235,25 @@ export class VCursor implements PlanCursor {
     return this.session.proto.userDefinedVariables[name];
   }
 
-  // LookupExecutor: the queries of lookup vindexes, planned and run like any statement of this session.
+  // LookupExecutor: the queries of lookup vindexes, planned and run like any statement of this session,
+  // in the shard sessions of their commit order.
 
   async execute(
     keyspace: string | undefined,
     sql: string,
     bindVars: BindVariables,
-    _options: LookupStatementOptions,
+    options: LookupStatementOptions,
   ): Promise<LookupRows> {
+    const order = LOOKUP_COMMIT_ORDERS[options.commitOrder];
+    const cursor =
+      order === this.commitOrder ? this : new VCursor(this.services, this.session, this.context, order);
     const topology = this.services.topology;
     const plan = buildPlan(parse(sql), sql, {
       vschema: topology.vschema,
       target: { keyspace: keyspace ?? "", shard: undefined, tabletType: this.session.target.tabletType },
       dbName: (ks) => topology.dbName(ks),
     });
-    return lookupRows(await plan.instructions.execute(this, bindVars));
+    return lookupRows(await plan.instructions.execute(cursor, bindVars));
   }
 
   /** Consistent lookups lock the owner row on its shard, inside the statement's transaction. */
@@ -316,7 +336,8 @@ export class VCursor implements PlanCursor {
       throw savepointMissing(name);
     }
     const queued = this.session.savepoints;
-    if (this.session.shardSessions.length === 0) {
+    const shardSessions = this.session.allShardSessions();
+    if (shardSessions.length === 0) {
       if (kind === "savepoint") {
         queued.push(sql);
         return;
@@ -327,7 +348,7 @@ export class VCursor implements PlanCursor {
       return;
     }
     if (kind === "savepoint") queued.push(sql);
-    for (const shardSession of [...this.session.shardSessions]) {
+    for (const shardSession of shardSessions) {
       await this.services.gateway.execute({
         target: shardSession.target as Target,
         query: { sql, bindVariables: {} },

@@ -5,6 +5,7 @@ import {
   type Target,
 } from "../../../libs/proto/query.js";
 import {
+  CommitOrder,
   type Session,
   type Session_ShardSession,
   Session as SessionCodec,
@@ -18,8 +19,9 @@ function sameTarget(a: Target | undefined, b: Target): boolean {
 
 /**
  * A client's session (Vitess's SafeSession over vtgate.Session): target, autocommit, the open transaction
- * with one shard session per shard (transaction id + the tablet it lives on), last insert id and the
- * variables SET stored. The proto is what the gRPC API passes back and forth; the MySQL handler keeps
+ * with one shard session per shard and commit order (transaction id + the tablet it lives on), last
+ * insert id and the variables SET stored. Shard sessions of the `pre` order (consistent lookup inserts)
+ * commit before the normal ones, those of the `post` order (consistent lookup deletes) after them. The proto is what the gRPC API passes back and forth; the MySQL handler keeps
  * one per connection. A session runs one statement at a time.
  */
 export class SafeSession {
@@ -79,13 +81,40 @@ export class SafeSession {
     return this.proto.shardSessions;
   }
 
-  findShardSession(target: Target): Session_ShardSession | undefined {
-    for (const s of this.proto.shardSessions) if (sameTarget(s.target, target)) return s;
+  get preSessions(): readonly Session_ShardSession[] {
+    return this.proto.preSessions;
+  }
+
+  get postSessions(): readonly Session_ShardSession[] {
+    return this.proto.postSessions;
+  }
+
+  /** Every shard session of the transaction, in commit order: pre, normal, post. */
+  allShardSessions(): Session_ShardSession[] {
+    return [...this.proto.preSessions, ...this.proto.shardSessions, ...this.proto.postSessions];
+  }
+
+  private sessionsOf(order: CommitOrder): Session_ShardSession[] {
+    if (order === CommitOrder.PRE) return this.proto.preSessions;
+    if (order === CommitOrder.POST) return this.proto.postSessions;
+    return this.proto.shardSessions;
+  }
+
+  findShardSession(
+    target: Target,
+    order: CommitOrder = CommitOrder.NORMAL,
+  ): Session_ShardSession | undefined {
+    for (const s of this.sessionsOf(order)) if (sameTarget(s.target, target)) return s;
     return undefined;
   }
 
-  appendShardSession(target: Target, transactionId: number, tabletAlias: string): void {
-    this.proto.shardSessions.push({
+  appendShardSession(
+    target: Target,
+    transactionId: number,
+    tabletAlias: string,
+    order: CommitOrder = CommitOrder.NORMAL,
+  ): void {
+    this.sessionsOf(order).push({
       target: { ...target },
       transactionId,
       tabletAlias: parseTabletAlias(tabletAlias),
@@ -95,7 +124,7 @@ export class SafeSession {
     });
   }
 
-  /** After COMMIT/ROLLBACK: no transaction, no shard sessions, no savepoints. */
+  /** After COMMIT/ROLLBACK: no transaction, no shard sessions of any order, no savepoints. */
   resetTransaction(): void {
     this.proto.inTransaction = false;
     this.proto.shardSessions = [];
