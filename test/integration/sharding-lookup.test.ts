@@ -252,6 +252,17 @@ describe("lookup vindexes in step with their owner tables (lookup tables in comm
       expect(await rows(conn, "select customer_id from corder where order_id = 10")).toEqual([["1"]]);
       await conn.query("delete from corder where order_id = 11");
       expect((await orderLookup()).map(([id]) => id)).toEqual(["10", "12"]);
+      // The new lookup row (pre session) and the old one's delete (post session) are transactions of their
+      // own on commerce/0 next to the row's: none of them shows before COMMIT, all after it.
+      await conn.query("begin");
+      await conn.query("update corder set order_id = 13 where order_id = 12");
+      expect((await orderLookup()).map(([id]) => id)).toEqual(["10", "12"]);
+      await conn.query("commit");
+      expect(await orderLookup()).toEqual([
+        ["10", KSID[1]],
+        ["13", KSID[4]],
+      ]);
+      expect(await rows(conn, "select customer_id from corder where order_id = 13")).toEqual([["4"]]);
     } finally {
       await conn.end();
     }
