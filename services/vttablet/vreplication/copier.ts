@@ -1,6 +1,7 @@
-import { type RawRow, rowsAsStrings, unpackRow } from "../../../libs/mysql/query-result.js";
+import { rowsAsStrings, unpackRow } from "../../../libs/mysql/query-result.js";
 import { quoteString } from "../../../libs/mysql/sql-literal.js";
 import { VStreamRowsRequest } from "../../../libs/proto/binlogdata.js";
+import type { Row } from "../../../libs/proto/query.js";
 import type { StreamDb } from "./controller.js";
 import {
   decodeLastPk,
@@ -12,7 +13,7 @@ import {
 import { type PlayContext, play } from "./player.js";
 import { deferSecondaryKeys, runPostCopyActions } from "./secondary-keys.js";
 import { readStream, type TargetDb } from "./stream-record.js";
-import { type ApplyPlan, buildApplyPlan, insertSql, type TableRoute } from "./table-plan.js";
+import { type ApplyPlan, buildApplyPlan, packedInsertSql, type TableRoute } from "./table-plan.js";
 import { ThrottledComponent } from "./throttler.js";
 
 /** The copy state of a stream in `_vt.copy_state` order (the order tables are copied in). */
@@ -65,10 +66,10 @@ async function openWorkers(options: CopyOptions): Promise<StreamDb[]> {
   return workers;
 }
 
-function insertStatements(plan: ApplyPlan, rows: readonly RawRow[]): string[] {
+function insertStatements(plan: ApplyPlan, rows: readonly Row[]): string[] {
   const statements: string[] = [];
   for (let i = 0; i < rows.length; i += MAX_ROWS_PER_INSERT)
-    statements.push(insertSql(plan, rows.slice(i, i + MAX_ROWS_PER_INSERT)));
+    statements.push(packedInsertSql(plan, rows.slice(i, i + MAX_ROWS_PER_INSERT)));
   return statements;
 }
 
@@ -192,12 +193,7 @@ async function copyTable(
       }
       if (response.rows.length > 0 && response.lastpk !== undefined) {
         const next: LastPk = { fields: pkFields, values: unpackRow(response.lastpk) };
-        pending = joinBatch(
-          pending,
-          insertStatements(plan, response.rows.map(unpackRow)),
-          response.rows.length,
-          next,
-        );
+        pending = joinBatch(pending, insertStatements(plan, response.rows), response.rows.length, next);
         let idle = idleWorker();
         if (idle === undefined && pending.bytes >= MAX_GROUPED_BYTES) {
           await Promise.race(inFlight.values());

@@ -1,8 +1,9 @@
 import type { RawRow, RawValue } from "../../../libs/mysql/query-result.js";
 import { encodeSqlValue, quoteIdentifier, quoteString } from "../../../libs/mysql/sql-literal.js";
 import type { BinlogSource, Rule } from "../../../libs/proto/binlogdata.js";
-import type { Field } from "../../../libs/proto/query.js";
+import type { Field, Row } from "../../../libs/proto/query.js";
 import { invalidArgument } from "../../../libs/vterrors/index.js";
+import { rowValuesSql } from "./row-values-sql.js";
 
 /**
  * Where one target table's rows come from (Vitess's table_plan_builder): the source table its events name,
@@ -108,6 +109,11 @@ export function buildApplyPlan(
 /** `insert into t (cols) values (...), (...)`. */
 export function insertSql(plan: ApplyPlan, rows: readonly RawRow[]): string {
   return `insert into ${quoteIdentifier(plan.target)} ${columnList(plan.fields)} values ${valuesList(plan.fields, rows)}`;
+}
+
+/** `insertSql` of packed rows (VStreamRows'), written without unpacking them: the copy's inserts. */
+export function packedInsertSql(plan: ApplyPlan, rows: readonly Row[]): string {
+  return `insert into ${quoteIdentifier(plan.target)} ${columnList(plan.fields)} values ${rowValuesSql(plan.fields, rows)}`;
 }
 
 function whereKey(plan: ApplyPlan, row: RawRow): string {
