@@ -108,8 +108,16 @@ export class FrameServer {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     const deadline = Date.now() + graceMs;
     while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    for (const socket of this.sockets) socket.destroy();
+    // end(), not destroy(): answers still corked for this event-loop turn's writev are flushed first.
+    for (const socket of this.sockets) socket.end();
+    const force = setTimeout(
+      () => {
+        for (const socket of this.sockets) socket.destroy();
+      },
+      Math.max(deadline - Date.now(), 1_000),
+    );
     await closed;
+    clearTimeout(force);
   }
 
   private serve(socket: Socket): void {
