@@ -1,3 +1,5 @@
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { openTopoServer, type TopoServer } from "../../libs/topo/index.js";
 import { type EtcdHandle, startEtcd } from "./etcd.js";
 import { startMysqld, type TestMysqld } from "./mysqld.js";
@@ -194,4 +196,37 @@ export async function startCommerceCluster(name: string): Promise<CommerceCluste
       await plane.stop();
     },
   };
+}
+
+const DEPLOY = join(resolve(dirname(fileURLToPath(import.meta.url)), "../.."), "deploy/local");
+
+/** Seed 000's commerce schema and initial VSchema, applied through vtctld (as 101_initial_cluster.sh does). */
+export async function applyCommerceSchema(plane: Pick<ControlPlane, "ok">): Promise<void> {
+  await plane.ok("ApplySchema", "--sql-file", join(DEPLOY, "create_commerce_schema.sql"), "commerce");
+  await plane.ok("ApplyVSchema", "--vschema-file", join(DEPLOY, "vschema_commerce_initial.json"), "commerce");
+}
+
+/**
+ * Seed 004's MoveTables target: keyspace customer with shard 0 served by `specs` (default zone1-200 replica,
+ * 201 replica, 202 rdonly), zone1-200 made PRIMARY by PlannedReparentShard. The tablets are stopped when
+ * the reparent fails.
+ */
+export async function startCustomerShard(
+  plane: Pick<ControlPlane, "dir" | "etcd" | "ok">,
+  specs: readonly TabletSpec[] = [
+    { uid: 200, type: "replica" },
+    { uid: 201, type: "replica" },
+    { uid: 202, type: "rdonly" },
+  ],
+): Promise<ShardTablets> {
+  await plane.ok("CreateKeyspace", "--durability-policy", "none", "customer");
+  await plane.ok("CreateShard", "customer/0");
+  const shard = await startShardTablets(plane, "customer", "0", specs);
+  try {
+    await plane.ok("PlannedReparentShard", "customer/0", "--new-primary", `zone1-${specs[0]?.uid ?? 200}`);
+  } catch (err) {
+    await shard.stop();
+    throw err;
+  }
+  return shard;
 }

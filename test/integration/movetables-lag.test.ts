@@ -1,18 +1,16 @@
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGrpcClient, type GrpcClientHandle } from "../../libs/grpc/index.js";
 import { TabletManagerService } from "../../libs/proto/tabletmanagerservice.js";
 import {
+  applyCommerceSchema,
   type CommerceCluster,
   type ShardTablets,
   startCommerceCluster,
-  startShardTablets,
+  startCustomerShard,
 } from "../harness/cluster.js";
 import type { Connection } from "../harness/mysqld.js";
 import { waitFor } from "../harness/wait.js";
 
-const DEPLOY = join(dirname(fileURLToPath(import.meta.url)), "../../deploy/local");
 const MT = ["MoveTables", "--target-keyspace", "customer", "--workflow", "commerce2customer"];
 const WORKFLOW = "commerce2customer";
 /** Source transactions made while the stream applies at most one per second. */
@@ -51,12 +49,8 @@ async function switchableState(): Promise<string[]> {
 
 beforeAll(async () => {
   cluster = await startCommerceCluster("movetables-lag");
-  await ok("ApplySchema", "--sql-file", join(DEPLOY, "create_commerce_schema.sql"), "commerce");
-  await ok("ApplyVSchema", "--vschema-file", join(DEPLOY, "vschema_commerce_initial.json"), "commerce");
-  await ok("CreateKeyspace", "--durability-policy", "none", "customer");
-  await ok("CreateShard", "customer/0");
-  customer = await startShardTablets(cluster, "customer", "0", [{ uid: 200, type: "replica" }]);
-  await ok("PlannedReparentShard", "customer/0", "--new-primary", "zone1-200");
+  await applyCommerceSchema(cluster as CommerceCluster);
+  customer = await startCustomerShard(cluster as CommerceCluster, [{ uid: 200, type: "replica" }]);
   sourceDb = await (cluster.mysqlds[0] as CommerceCluster["mysqlds"][number]).connect("vt_dba", {
     database: "vt_commerce",
   });

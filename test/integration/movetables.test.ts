@@ -4,17 +4,17 @@ import { fileURLToPath } from "node:url";
 import { type Connection, createConnection } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  applyCommerceSchema,
   type CommerceCluster,
   type ShardTablets,
   startCommerceCluster,
-  startShardTablets,
+  startCustomerShard,
 } from "../harness/cluster.js";
 import { tabletQueries } from "../harness/metrics.js";
 import { startVtgate, type VtgateHandle } from "../harness/vtgate.js";
 import { waitFor } from "../harness/wait.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const DEPLOY = join(ROOT, "deploy/local");
 const COMMON = join(ROOT, "deploy/common");
 const MT = ["MoveTables", "--target-keyspace", "customer", "--workflow", "commerce2customer"];
 
@@ -40,16 +40,8 @@ async function count(alias: string, sql: string): Promise<number> {
 
 beforeAll(async () => {
   cluster = await startCommerceCluster("movetables");
-  await ok("ApplySchema", "--sql-file", join(DEPLOY, "create_commerce_schema.sql"), "commerce");
-  await ok("ApplyVSchema", "--vschema-file", join(DEPLOY, "vschema_commerce_initial.json"), "commerce");
-  await ok("CreateKeyspace", "--durability-policy", "none", "customer");
-  await ok("CreateShard", "customer/0");
-  customer = await startShardTablets(cluster, "customer", "0", [
-    { uid: 200, type: "replica" },
-    { uid: 201, type: "replica" },
-    { uid: 202, type: "rdonly" },
-  ]);
-  await ok("PlannedReparentShard", "customer/0", "--new-primary", "zone1-200");
+  await applyCommerceSchema(cluster as CommerceCluster);
+  customer = await startCustomerShard(cluster as CommerceCluster);
   vtgate = await startVtgate({ topoAddress: cluster.etcd.clientAddress, dir: cluster.dir });
   conn = await createConnection({
     host: "127.0.0.1",

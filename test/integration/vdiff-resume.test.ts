@@ -3,7 +3,7 @@ import {
   type CommerceCluster,
   type ShardTablets,
   startCommerceCluster,
-  startShardTablets,
+  startCustomerShard,
 } from "../harness/cluster.js";
 import type { Connection } from "../harness/mysqld.js";
 import { waitFor } from "../harness/wait.js";
@@ -49,10 +49,7 @@ beforeAll(async () => {
     "zone1-100",
     `insert into big select seq, seq % 1000, concat(seq, ':', repeat(md5(seq), 2)) from seq_1_to_${ROWS}`,
   );
-  await ok("CreateKeyspace", "--durability-policy", "none", "customer");
-  await ok("CreateShard", "customer/0");
-  customer = await startShardTablets(cluster, "customer", "0", [{ uid: 200, type: "replica" }]);
-  await ok("PlannedReparentShard", "customer/0", "--new-primary", "zone1-200");
+  customer = await startCustomerShard(cluster as CommerceCluster, [{ uid: 200, type: "replica" }]);
   const [targetMysqld] = customer.mysqlds;
   if (targetMysqld === undefined) throw new Error("customer/0 has no mysqld");
   targetDb = await targetMysqld.connect("vt_dba", { database: "vt_customer" });

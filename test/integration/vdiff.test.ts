@@ -3,16 +3,16 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  applyCommerceSchema,
   type CommerceCluster,
   type ShardTablets,
   startCommerceCluster,
-  startShardTablets,
+  startCustomerShard,
 } from "../harness/cluster.js";
 import type { TestMysqld } from "../harness/mysqld.js";
 import { waitFor } from "../harness/wait.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const DEPLOY = join(ROOT, "deploy/local");
 const COMMON = join(ROOT, "deploy/common");
 const WORKFLOW = ["--target-keyspace", "customer", "--workflow", "commerce2customer"];
 const VDIFF = ["VDiff", ...WORKFLOW];
@@ -71,19 +71,11 @@ async function diffToCompletion(...createFlags: string[]): Promise<Summary> {
 
 beforeAll(async () => {
   cluster = await startCommerceCluster("vdiff");
-  await ok("ApplySchema", "--sql-file", join(DEPLOY, "create_commerce_schema.sql"), "commerce");
-  await ok("ApplyVSchema", "--vschema-file", join(DEPLOY, "vschema_commerce_initial.json"), "commerce");
+  await applyCommerceSchema(cluster as CommerceCluster);
   for (const statement of readFileSync(join(COMMON, "insert_commerce_data.sql"), "utf8").split(";\n")) {
     if (statement.trim() !== "") await ok("ExecuteFetchAsDBA", "zone1-100", statement.trim());
   }
-  await ok("CreateKeyspace", "--durability-policy", "none", "customer");
-  await ok("CreateShard", "customer/0");
-  customer = await startShardTablets(cluster, "customer", "0", [
-    { uid: 200, type: "replica" },
-    { uid: 201, type: "replica" },
-    { uid: 202, type: "rdonly" },
-  ]);
-  await ok("PlannedReparentShard", "customer/0", "--new-primary", "zone1-200");
+  customer = await startCustomerShard(cluster as CommerceCluster);
   await ok(
     "MoveTables",
     ...WORKFLOW,
